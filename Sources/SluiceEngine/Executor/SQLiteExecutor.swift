@@ -1,0 +1,151 @@
+import Foundation
+import GRDBSQLite
+import SluiceSQL
+
+/// Applies task runs to SQLite targets statement by statement, the change and its history row in
+/// one transaction (DESIGN §4).
+public struct SQLiteExecutor: Sendable {
+    public init() {}
+
+    /// Statements SQLite refuses to run inside a transaction.
+    static func isNonTransactional(_ statementText: String) -> Bool {
+        let head = statementText.prefix(16).uppercased()
+        return head.hasPrefix("VACUUM")
+    }
+
+    public func execute(_ job: TaskJob, sink: any TaskRunSink, cancel: CancellationHandle) -> ExecutionOutcome {
+        let started = Date()
+        let conn: SQLiteConnection
+        do {
+            conn = try SQLiteConnection(path: job.database.location)
+        } catch {
+            sink.info("cannot open \(job.database.ref): \(error)")
+            return .failed("cannot open \(job.database.ref): \(error)")
+        }
+        let interrupter = conn.interrupter
+        cancel.setHandler { interrupter.interrupt() }
+        defer { cancel.setHandler(nil) }
+        if cancel.isCanceled { return .canceled("canceled before it started") }
+
+        let lines = LineIndex(job.sql)
+        let nonTransactional = ((try? StatementSplitter.split(job.sql, dialect: .sqlite)) ?? [])
+            .contains { SQLiteExecutor.isNonTransactional($0.text) }
+        do {
+            if nonTransactional {
+                sink.markNonTransactional()
+                sink.info("the sheet holds a statement that cannot run in a transaction: running statement by statement outside one")
+            } else {
+                try conn.execute("BEGIN IMMEDIATE")
+            }
+            try conn.execute(MigrationHistory.createSQL)
+            if let already = try MigrationHistory.fetchAll(conn, where: "workspace = ? AND taskId = ? AND status = 'DONE'",
+                                                          [.text(job.workspaceId), .integer(job.taskId)]).first {
+                try? conn.execute("ROLLBACK")
+                return .done("already recorded in \(job.database.ref) history (#\(already.id)); not applied again")
+            }
+            if let version = job.schemaVersion, !version.isEmpty,
+               let prior = try MigrationHistory.fetchAll(conn, where: "version = ? AND status = 'DONE'", [.text(version)]).first {
+                if !conn.isAutocommit { try? conn.execute("ROLLBACK") }
+                let message = "version \(version) is already applied to \(job.database.ref) (history #\(prior.id), \(prior.appliedAt))"
+                sink.info(message)
+                return .failed(message)
+            }
+            let before = try SchemaSnapshot.dump(conn)
+            if job.type != .baseline {
+                try runStatements(job, conn: conn, lines: lines, sink: sink, cancel: cancel)
+            } else {
+                sink.info("BASELINE: recording the live schema without running SQL")
+            }
+            let after = try SchemaSnapshot.dump(conn)
+            let duration = Date().timeIntervalSince(started) * 1000
+            try MigrationHistory.insert(conn, MigrationRecord(
+                id: 0, version: job.schemaVersion, type: job.type.rawValue, status: "DONE", statement: job.sql,
+                checksum: job.sheetSHA256, schemaBefore: before, schemaAfter: after, durationMs: duration,
+                issueId: job.issueId, taskId: job.taskId, taskRunId: job.runId, workspace: job.workspaceId,
+                appliedBy: job.createdBy, appliedAt: MigrationHistory.timestamp()))
+            if !conn.isAutocommit { try conn.execute("COMMIT") }
+            sink.info("committed: change and history row recorded in \(job.database.ref)")
+            return .done(String(format: "applied in %.1f ms", duration))
+        } catch let failure as StatementFailure {
+            if !conn.isAutocommit { try? conn.execute("ROLLBACK") }
+            if failure.error.isInterrupt || cancel.isCanceled {
+                sink.info("interrupted: rolled back")
+                return .canceled("canceled while running; rolled back")
+            }
+            let pos = lines.position(ofByteOffset: failure.error.offset ?? failure.start)
+            let rolled = nonTransactional ? "earlier statements stay applied (no transaction)" : "rolled back"
+            return .failed("line \(pos.line), column \(pos.column): \(failure.error.message); \(rolled)")
+        } catch {
+            if !conn.isAutocommit { try? conn.execute("ROLLBACK") }
+            if let e = error as? SQLiteError, e.isInterrupt || cancel.isCanceled { return .canceled("canceled while running; rolled back") }
+            sink.info("error: \(error)")
+            return .failed("\(error)")
+        }
+    }
+
+    private func runStatements(_ job: TaskJob, conn: SQLiteConnection, lines: LineIndex, sink: any TaskRunSink,
+                               cancel: CancellationHandle) throws {
+        let utf8 = Array(job.sql.utf8)
+        var index = 0
+        try conn.forEachStatement(job.sql) { start, end, run in
+            if cancel.isCanceled { throw StatementFailure(error: SQLiteError(code: SQLITE_INTERRUPT, message: "interrupted"), start: start, end: end) }
+            let text = String(decoding: utf8[start..<end], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let pos = lines.position(ofByteOffset: start)
+            let before = conn.totalChanges
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            do {
+                try run()
+            } catch let failure as StatementFailure {
+                let ms = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
+                let errPos = lines.position(ofByteOffset: failure.error.offset ?? start)
+                sink.log(kind: failure.error.isInterrupt ? "CANCELED" : "ERROR", statementIndex: index, line: errPos.line,
+                         column: errPos.column, durationMs: ms, affectedRows: nil, sql: text, message: failure.error.message)
+                throw failure
+            }
+            let ms = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
+            sink.log(kind: "STATEMENT", statementIndex: index, line: pos.line, column: pos.column, durationMs: ms,
+                     affectedRows: Int(conn.totalChanges - before), sql: text, message: nil)
+            index += 1
+        }
+    }
+
+    // MARK: History, drift, baseline, reconciliation
+
+    public func history(_ database: TargetDatabase) throws -> [MigrationRecord] {
+        let conn = try SQLiteConnection(path: database.location)
+        return try MigrationHistory.fetchAll(conn)
+    }
+
+    public func liveSchema(_ database: TargetDatabase) throws -> String {
+        try SchemaSnapshot.dump(SQLiteConnection(path: database.location))
+    }
+
+    /// The committed record of a task run, if the target has one (crash reconciliation).
+    func recordedRun(_ database: TargetDatabase, workspace: String, run: Int64) throws -> MigrationRecord? {
+        let conn = try SQLiteConnection(path: database.location)
+        return try MigrationHistory.record(conn, workspace: workspace, taskRun: run)
+    }
+
+    /// Accepts the live schema as version `version` without running anything.
+    func baseline(_ database: TargetDatabase, version: String, workspace: String, by actor: String) throws -> MigrationRecord {
+        let conn = try SQLiteConnection(path: database.location)
+        try conn.execute("BEGIN IMMEDIATE")
+        do {
+            try conn.execute(MigrationHistory.createSQL)
+            if let prior = try MigrationHistory.fetchAll(conn, where: "version = ? AND status = 'DONE'", [.text(version)]).first {
+                throw SluiceError.precondition("version \(version) is already recorded on \(database.ref) (history #\(prior.id))",
+                                               hint: "Pick a new version for the baseline.")
+            }
+            let schema = try SchemaSnapshot.dump(conn)
+            try MigrationHistory.insert(conn, MigrationRecord(
+                id: 0, version: version, type: SpecType.baseline.rawValue, status: "DONE", statement: "", checksum: PasswordHasher.sha256Hex(""),
+                schemaBefore: schema, schemaAfter: schema, durationMs: 0, issueId: nil, taskId: nil, taskRunId: nil,
+                workspace: workspace, appliedBy: actor, appliedAt: MigrationHistory.timestamp()))
+            try conn.execute("COMMIT")
+            return try MigrationHistory.fetchAll(conn).last ?? { throw SluiceError.failure("baseline not recorded") }()
+        } catch {
+            try? conn.execute("ROLLBACK")
+            throw error
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import GRDB
+
+extension RolloutScheduler {
+    /// Finds runs left RUNNING by a runner that is gone (its process died, or its heartbeat is
+    /// older than the lease) and settles them from the target's history (DESIGN §4):
+    /// recorded → DONE; not recorded → FAILED and a new attempt queued; outside a transaction →
+    /// FAILED, to be verified by a person.
+    func reconcileOrphans() throws {
+        let now = Date().timeIntervalSince1970
+        struct Candidate: Sendable {
+            var run: Int64, task: Int64, runner: String?, nonTransactional: Bool
+            var pid: Int?, host: String?, heartbeat: Double?
+        }
+        let candidates = try workspace.store.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT r.id, r.task, r.runner, r.nonTransactional, w.pid, w.host, w.heartbeatAt
+                FROM taskRun r LEFT JOIN runner w ON w.id = r.runner
+                WHERE r.status = 'RUNNING' AND (r.runner IS NULL OR r.runner <> ?)
+                """, arguments: [runnerId]).map { row in
+                Candidate(run: row["id"], task: row["task"], runner: row["runner"], nonTransactional: row["nonTransactional"],
+                          pid: row["pid"], host: row["host"], heartbeat: row["heartbeatAt"])
+            }
+        }
+        for c in candidates {
+            var dead = (c.heartbeat ?? 0) < now - RolloutScheduler.leaseSeconds
+            if !dead, let pid = c.pid, c.host == host, kill(pid_t(pid), 0) != 0, errno == ESRCH { dead = true }
+            guard dead else { continue }
+            try settle(run: c.run, task: c.task, runner: c.runner, nonTransactional: c.nonTransactional)
+        }
+        // Forget runners that are long gone.
+        try workspace.store.write { db in
+            try db.execute(sql: "DELETE FROM runner WHERE heartbeatAt < ? AND id NOT IN (SELECT runner FROM taskRun WHERE status = 'RUNNING' AND runner IS NOT NULL)",
+                           arguments: [now - 10 * RolloutScheduler.leaseSeconds])
+        }
+    }
+
+    private func settle(run: Int64, task: Int64, runner: String?, nonTransactional: Bool) throws {
+        let database = try workspace.store.read { db in
+            try TargetDatabase.fetchOne(db, sql: TargetDatabase.selectSQL + " WHERE d.id = (SELECT database FROM task WHERE id = ?)", arguments: [task])
+        }
+        enum Verdict { case done(String), failedRetry(String), failed(String) }
+        let verdict: Verdict
+        if nonTransactional {
+            verdict = .failed("interrupted outside a transaction: verify before retrying")
+        } else if let database {
+            do {
+                if try executor.recordedRun(database, workspace: workspaceId, run: run) != nil {
+                    verdict = .done("recovered after the runner stopped: the change had committed")
+                } else {
+                    verdict = .failedRetry("interrupted, rolled back")
+                }
+            } catch {
+                verdict = .failed("interrupted; could not check \(database.ref) (\(error)): verify before retrying")
+            }
+        } else {
+            verdict = .failed("interrupted; its database is gone")
+        }
+        let status: TaskRunStatus = {
+            if case .done = verdict { return .done }
+            return .failed
+        }()
+        try workspace.store.write { db in
+            // Someone else may have settled it first.
+            guard try Row.fetchOne(db, sql: "SELECT 1 FROM taskRun WHERE id = ? AND status = 'RUNNING' AND runner IS ?",
+                                   arguments: [run, runner]) != nil else { return }
+            switch verdict {
+            case .done(let m):
+                try workspace.appendLog(db, run: run, kind: "DONE", message: m)
+                try workspace.finishRun(db, run: run, status: .done, message: m)
+            case .failedRetry(let m):
+                try workspace.appendLog(db, run: run, kind: "FAILED", message: m)
+                try workspace.finishRun(db, run: run, status: .failed, message: m)
+                let next = try workspace.createRun(db, task: task, by: Principal.system.email)
+                try workspace.appendLog(db, run: next, kind: "INFO", message: "queued again after an interrupted attempt (nothing had been committed)")
+            case .failed(let m):
+                try workspace.appendLog(db, run: run, kind: "FAILED", message: m)
+                try workspace.finishRun(db, run: run, status: .failed, message: m)
+            }
+        }
+        emit(.reconciled(run: run, status: status))
+    }
+}

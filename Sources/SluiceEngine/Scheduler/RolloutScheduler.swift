@@ -1,0 +1,342 @@
+import Foundation
+import GRDB
+
+/// Something the scheduler did, for live front ends.
+public enum SchedulerEvent: Sendable, Equatable {
+    case runStarted(run: Int64, task: Int64)
+    case runFinished(run: Int64, task: Int64, status: TaskRunStatus)
+    case runsCreated(count: Int)
+    case reconciled(run: Int64, status: TaskRunStatus)
+}
+
+/// Schedules and executes task runs under the rules of DESIGN §3. Event-driven: a finished run
+/// wakes the loop at once; other processes' changes are noticed by a short poll.
+/// Claims are transactional with a lease, so several runners can share one workspace.
+public final class RolloutScheduler: @unchecked Sendable {
+    /// A runner whose heartbeat is older than this is presumed dead and its runs are reconciled.
+    public static let leaseSeconds: Double = 15
+
+    public struct Options: Sendable {
+        /// Global cap on concurrently executing tasks in this process.
+        public var workers: Int
+        /// How often to look for work queued by other processes.
+        public var pollInterval: Double
+        public init(workers: Int = 8, pollInterval: Double = 0.1) {
+            self.workers = max(1, workers)
+            self.pollInterval = pollInterval
+        }
+    }
+
+    public let runnerId: String
+    let workspace: Workspace
+    let options: Options
+    let executor = SQLiteExecutor()
+    let workspaceId: String
+    let host: String
+    private let cond = NSCondition()
+    private var inFlight: [Int64: CancellationHandle] = [:]
+    private var stopping = false
+    private var wakeups = 0
+    private var loopThread: Thread?
+    private let observerLock = NSLock()
+    private var observer: (@Sendable (SchedulerEvent) -> Void)?
+
+    public init(workspace: Workspace, options: Options = Options()) throws {
+        self.workspace = workspace
+        self.options = options
+        self.runnerId = UUID().uuidString.lowercased()
+        self.workspaceId = try workspace.workspaceId()
+        self.host = ProcessInfo.processInfo.hostName
+    }
+
+    /// Receives scheduler events on worker threads.
+    public func setObserver(_ body: (@Sendable (SchedulerEvent) -> Void)?) { observerLock.withLock { observer = body } }
+
+    func emit(_ event: SchedulerEvent) {
+        let o = observerLock.withLock { observer }
+        o?(event)
+    }
+
+    /// Runs until nothing is runnable and nothing is running anywhere, then returns.
+    public func runUntilIdle() throws {
+        try loop(untilIdle: true)
+    }
+
+    /// Starts the loop on a background thread; `stop()` ends it.
+    public func start() {
+        let t = Thread { [self] in
+            do { try loop(untilIdle: false) } catch { workspace.logger.error("scheduler stopped: \(error)") }
+        }
+        t.name = "sluice-scheduler"
+        loopThread = t
+        t.start()
+    }
+
+    /// Stops claiming new work, waits for running tasks to end, and returns.
+    public func stop(cancelRunning: Bool = false) {
+        cond.lock()
+        stopping = true
+        if cancelRunning { inFlight.values.forEach { $0.cancel() } }
+        cond.broadcast()
+        while !inFlight.isEmpty { cond.wait() }
+        cond.unlock()
+    }
+
+    /// Wakes the loop now (e.g. after a front end queued runs in this process).
+    public func poke() {
+        cond.lock()
+        wakeups += 1
+        cond.signal()
+        cond.unlock()
+    }
+
+    private var isStopping: Bool { cond.lock(); defer { cond.unlock() }; return stopping }
+
+    // MARK: The loop
+
+    private func loop(untilIdle: Bool) throws {
+        try registerRunner()
+        let heartbeat = Thread { [self] in heartbeatLoop() }
+        heartbeat.name = "sluice-heartbeat"
+        heartbeat.start()
+        defer {
+            cond.lock()
+            stopping = true
+            cond.broadcast()
+            while !inFlight.isEmpty { cond.wait() }
+            cond.unlock()
+            try? workspace.store.write { db in try db.execute(sql: "DELETE FROM runner WHERE id = ?", arguments: [runnerId]) }
+        }
+        while !isStopping {
+            try reconcileOrphans()
+            let created = try createAutomaticRuns()
+            let free = freeSlots()
+            let claimed = free > 0 ? try claim(max: free) : []
+            for job in claimed { dispatch(job) }
+            if !claimed.isEmpty || created > 0 { continue }
+            if untilIdle, try isIdle() { return }
+            waitForWork()
+        }
+    }
+
+    private func freeSlots() -> Int {
+        cond.lock(); defer { cond.unlock() }
+        return options.workers - inFlight.count
+    }
+
+    private func waitForWork() {
+        cond.lock()
+        defer { cond.unlock() }
+        let deadline = Date(timeIntervalSinceNow: options.pollInterval)
+        while wakeups == 0 && !stopping {
+            if !cond.wait(until: deadline) { break }
+        }
+        wakeups = 0
+    }
+
+    /// Idle: nothing running in this process or any other, and this pass found nothing to claim.
+    private func isIdle() throws -> Bool {
+        cond.lock()
+        let mine = inFlight.count
+        cond.unlock()
+        guard mine == 0 else { return false }
+        return try workspace.store.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM taskRun WHERE status = 'RUNNING'") ?? 0
+        } == 0
+    }
+
+    private func registerRunner() throws {
+        let now = Date().timeIntervalSince1970
+        try workspace.store.write { db in
+            try db.execute(sql: "INSERT INTO runner (id, pid, host, startedAt, heartbeatAt) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [runnerId, Int(getpid()), host, now, now])
+        }
+    }
+
+    // MARK: Claims
+
+    private static let claimSQL = """
+        SELECT r.id AS runId, r.attempt, r.createdBy,
+               t.id, t.issue, t.stage, st.position AS stagePosition, st.environment, t.position, t.specId, t.database,
+               d.instance, t.status, t.dependsOn, t.earliestAllowedTime, i.status AS issueStatus, i.approvalStatus
+        FROM taskRun r
+        JOIN task t ON t.id = r.task
+        JOIN stage st ON st.id = t.stage
+        JOIN targetDatabase d ON d.id = t.database
+        JOIN issue i ON i.id = t.issue
+        WHERE r.status = 'PENDING'
+        ORDER BY r.id
+        """
+
+    /// Claims up to `max` runnable PENDING runs in one transaction: they become RUNNING under this runner's lease.
+    func claim(max: Int) throws -> [TaskJob] {
+        let anyPending = try workspace.store.read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM taskRun WHERE status = 'PENDING' LIMIT 1") ?? false
+        }
+        guard anyPending else { return [] }
+        let now = Date().timeIntervalSince1970
+        let jobs: [TaskJob] = try workspace.store.write { db in
+            let ctx = try SchedulingContext(db, now: workspace.now)
+            var picked: [(Row, SchedulableTask)] = []
+            let cursor = try Row.fetchCursor(db, sql: RolloutScheduler.claimSQL)
+            while let row = try cursor.next() {
+                let task = SchedulableTask(row: row)
+                if try ctx.blocker(forPending: task) == nil {
+                    ctx.noteClaimed(task)
+                    picked.append((row.copy(), task))
+                    if picked.count >= max { break }
+                }
+            }
+            var jobs: [TaskJob] = []
+            for (row, task) in picked {
+                let runId: Int64 = row["runId"]
+                try db.execute(sql: "UPDATE taskRun SET status = 'RUNNING', runner = ?, startedAt = ?, leaseUntil = ? WHERE id = ? AND status = 'PENDING'",
+                               arguments: [runnerId, now, now + RolloutScheduler.leaseSeconds, runId])
+                guard db.changesCount == 1 else { continue }
+                try db.execute(sql: "UPDATE task SET status = 'RUNNING' WHERE id = ?", arguments: [task.id])
+                jobs.append(try makeJob(db, runId: runId, attempt: row["attempt"], createdBy: row["createdBy"], task: task))
+                try workspace.appendLog(db, run: runId, kind: "INFO",
+                                        message: "attempt \(row["attempt"] as Int) started on \(jobs.last.map { $0.database.ref.description } ?? "")")
+            }
+            return jobs
+        }
+        return jobs
+    }
+
+    private func makeJob(_ db: Database, runId: Int64, attempt: Int, createdBy: String, task: SchedulableTask) throws -> TaskJob {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT t.type, t.schemaVersion, s.content, s.sha256 FROM task t JOIN sheet s ON s.id = t.sheet WHERE t.id = ?
+            """, arguments: [task.id]),
+              let database = try TargetDatabase.fetchOne(db, sql: TargetDatabase.selectSQL + " WHERE d.id = ?", arguments: [task.database])
+        else { throw SluiceError.failure("task #\(task.id) vanished while being claimed") }
+        return TaskJob(workspaceId: workspaceId, runId: runId, taskId: task.id, attempt: attempt, issueId: task.issue,
+                       database: database, sql: row["content"], sheetSHA256: row["sha256"],
+                       type: SpecType(rawValue: row["type"]) ?? .migrate, schemaVersion: row["schemaVersion"], createdBy: createdBy)
+    }
+
+    private func dispatch(_ job: TaskJob) {
+        let handle = CancellationHandle()
+        cond.lock()
+        inFlight[job.runId] = handle
+        cond.unlock()
+        emit(.runStarted(run: job.runId, task: job.taskId))
+        let thread = Thread { [self] in
+            let sink = MetastoreRunSink(workspace: workspace, runId: job.runId)
+            let outcome: ExecutionOutcome
+            switch job.database.engine {
+            case .sqlite: outcome = executor.execute(job, sink: sink, cancel: handle)
+            case .postgres: outcome = .failed("PostgreSQL targets are not supported by this build")
+            }
+            let status: TaskRunStatus
+            let message: String
+            switch outcome {
+            case .done(let m): status = .done; message = m
+            case .failed(let m): status = .failed; message = m
+            case .canceled(let m): status = .canceled; message = m
+            }
+            do {
+                try workspace.store.write { db in
+                    // Only the lease holder may end the run.
+                    guard try String.fetchOne(db, sql: "SELECT runner FROM taskRun WHERE id = ? AND status = 'RUNNING'", arguments: [job.runId]) == runnerId
+                    else { return }
+                    try workspace.appendLog(db, run: job.runId, kind: status.rawValue, message: message)
+                    try workspace.finishRun(db, run: job.runId, status: status, message: message)
+                }
+            } catch {
+                workspace.logger.error("could not record the end of run \(job.runId): \(error)")
+            }
+            emit(.runFinished(run: job.runId, task: job.taskId, status: status))
+            cond.lock()
+            inFlight[job.runId] = nil
+            wakeups += 1
+            cond.broadcast()
+            cond.unlock()
+        }
+        thread.name = "sluice-task-\(job.taskId)"
+        thread.start()
+    }
+
+    // MARK: Automatic environments (rule 6)
+
+    /// Queues runs for tasks not started in automatic environments of approved issues whose earlier stages are finished.
+    func createAutomaticRuns() throws -> Int {
+        let sql = """
+            SELECT t.id, t.issue, st.environment FROM task t
+            JOIN stage st ON st.id = t.stage
+            JOIN environment e ON e.name = st.environment
+            JOIN issue i ON i.id = t.issue
+            WHERE t.status = 'NOT_STARTED' AND e.autoRollout = 1 AND i.status = 'OPEN'
+              AND i.approvalStatus IN ('APPROVED', 'SKIPPED')
+              AND NOT EXISTS (
+                SELECT 1 FROM stage s2 JOIN task t2 ON t2.stage = s2.id
+                WHERE s2.issue = t.issue AND s2.position < st.position AND t2.status NOT IN ('DONE', 'SKIPPED'))
+            ORDER BY t.issue, st.position, t.position
+            """
+        let candidates = try workspace.store.read { db in try Row.fetchAll(db, sql: sql).count }
+        guard candidates > 0 else { return 0 }
+        let created = try workspace.store.write { db in
+            var count = 0
+            var stages: [Int64: Set<String>] = [:]
+            for row in try Row.fetchAll(db, sql: sql) {
+                try workspace.createRun(db, task: row["id"], by: Principal.system.email)
+                stages[row["issue"], default: []].insert(row["environment"])
+                count += 1
+            }
+            for (issue, envs) in stages {
+                try workspace.recordEvent(db, issue: issue, actor: Principal.system.email, kind: "ROLLOUT",
+                                          text: "stage \(envs.sorted().joined(separator: ", ")) started automatically")
+            }
+            return count
+        }
+        if created > 0 { emit(.runsCreated(count: created)) }
+        return created
+    }
+
+    // MARK: Leases, heartbeats, cancellation
+
+    private func heartbeatLoop() {
+        var lastBeat = Date.distantPast
+        while !isStopping {
+            Thread.sleep(forTimeInterval: 0.1)
+            cond.lock()
+            let running = inFlight
+            cond.unlock()
+            if !running.isEmpty {
+                let ids = running.keys.map { String($0) }.joined(separator: ",")
+                if let canceled = try? workspace.store.read({ db in
+                    try Int64.fetchAll(db, sql: "SELECT id FROM taskRun WHERE id IN (\(ids)) AND cancelRequested = 1")
+                }) {
+                    for id in canceled { running[id]?.cancel() }
+                }
+            }
+            if Date().timeIntervalSince(lastBeat) >= 2 {
+                lastBeat = Date()
+                let now = lastBeat.timeIntervalSince1970
+                try? workspace.store.write { db in
+                    try db.execute(sql: "UPDATE runner SET heartbeatAt = ? WHERE id = ?", arguments: [now, runnerId])
+                    try db.execute(sql: "UPDATE taskRun SET leaseUntil = ? WHERE runner = ? AND status = 'RUNNING'",
+                                   arguments: [now + RolloutScheduler.leaseSeconds, runnerId])
+                }
+            }
+        }
+    }
+}
+
+/// Writes a run's log lines into the metastore as they happen.
+struct MetastoreRunSink: TaskRunSink {
+    let workspace: Workspace
+    let runId: Int64
+
+    func log(kind: String, statementIndex: Int?, line: Int?, column: Int?, durationMs: Double?, affectedRows: Int?, sql: String?, message: String?) {
+        try? workspace.store.write { db in
+            try workspace.appendLog(db, run: runId, kind: kind, statementIndex: statementIndex, line: line, column: column,
+                                    durationMs: durationMs, affectedRows: affectedRows, sql: sql, message: message)
+        }
+    }
+
+    func markNonTransactional() {
+        try? workspace.store.write { db in
+            try db.execute(sql: "UPDATE taskRun SET nonTransactional = 1 WHERE id = ?", arguments: [runId])
+        }
+    }
+}

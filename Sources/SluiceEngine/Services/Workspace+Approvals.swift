@@ -1,0 +1,122 @@
+import Foundation
+import GRDB
+
+extension Workspace {
+    /// Picks the approval flow for an issue from the approval rules (source × level) and records its steps.
+    /// Risk rules come with governance; until then every issue is LOW risk.
+    func computeApproval(_ db: Database, issueId: Int64, plan: ResolvedPlan? = nil, actor: Principal) throws {
+        let types = try String.fetchAll(db, sql: "SELECT DISTINCT type FROM planSpec WHERE issue = ?", arguments: [issueId])
+        let source = types.contains(SpecType.data.rawValue) && !types.contains(SpecType.migrate.rawValue) ? "DML" : "DDL"
+        let level = RiskLevel.low
+        try db.execute(sql: "DELETE FROM issueApproval WHERE issue = ?", arguments: [issueId])
+        let roles: [String]
+        if let flow = try String.fetchOne(db, sql: """
+            SELECT f.roles FROM approvalRule r JOIN approvalFlow f ON f.name = r.flow WHERE r.source = ? AND r.level = ?
+            """, arguments: [source, level.rawValue]) {
+            roles = JSONColumn.decodeStrings(flow)
+        } else {
+            roles = []
+        }
+        for (i, role) in roles.enumerated() {
+            try db.execute(sql: "INSERT INTO issueApproval (issue, position, role, status) VALUES (?, ?, ?, 'PENDING')",
+                           arguments: [issueId, i, role])
+        }
+        let status: ApprovalStatus = roles.isEmpty ? .skipped : .pending
+        try db.execute(sql: "UPDATE issue SET approvalStatus = ?, riskLevel = ? WHERE id = ?",
+                       arguments: [status.rawValue, level.rawValue, issueId])
+        try recordEvent(db, issue: issueId, actor: Principal.system.email, kind: "APPROVAL",
+                        text: roles.isEmpty ? "risk \(level.rawValue) (\(source)): no approval needed"
+                                            : "risk \(level.rawValue) (\(source)): approval by \(roles.joined(separator: " → "))")
+    }
+
+    func recomputeApproval(_ db: Database, issueId: Int64, actor: Principal) throws {
+        try computeApproval(db, issueId: issueId, actor: actor)
+    }
+
+    func fetchApprovals(_ db: Database, issue: Int64) throws -> [IssueApproval] {
+        try Row.fetchAll(db, sql: "SELECT * FROM issueApproval WHERE issue = ? ORDER BY position", arguments: [issue]).map {
+            IssueApproval(role: $0["role"], status: $0["status"], approver: $0["approver"])
+        }
+    }
+
+    /// Approves the current step of the issue's flow, as a holder of that step's role.
+    public func approve(by actor: Principal, issue id: Int64, comment: String? = nil) throws -> Issue {
+        try store.write { db in
+            let issue = try fetchIssue(id, db)
+            try require(.issuesGet, actor, project: issue.project, to: "approve issues", db)
+            let (position, role) = try currentApprovalStep(db, issue: issue)
+            try requireApprover(db, issue: issue, actor: actor, role: role)
+            try db.execute(sql: "UPDATE issueApproval SET status = 'APPROVED', approver = ?, at = ? WHERE issue = ? AND position = ?",
+                           arguments: [actor.email, now, id, position])
+            let remaining = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM issueApproval WHERE issue = ? AND status = 'PENDING'", arguments: [id]) ?? 0
+            if remaining == 0 {
+                try db.execute(sql: "UPDATE issue SET approvalStatus = 'APPROVED' WHERE id = ?", arguments: [id])
+            }
+            let suffix = comment.map { ": \($0)" } ?? ""
+            try recordEvent(db, issue: id, actor: actor.email, kind: "APPROVE", text: "approved as \(role)\(suffix)")
+            return try fetchIssue(id, db)
+        }
+    }
+
+    /// Rejects the issue at the current step; the flow stops until the creator re-requests.
+    public func reject(by actor: Principal, issue id: Int64, comment: String) throws -> Issue {
+        let comment = comment.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !comment.isEmpty else { throw SluiceError.usage("a rejection needs a comment (--comment)") }
+        return try store.write { db in
+            let issue = try fetchIssue(id, db)
+            try require(.issuesGet, actor, project: issue.project, to: "reject issues", db)
+            let (position, role) = try currentApprovalStep(db, issue: issue)
+            try requireApprover(db, issue: issue, actor: actor, role: role)
+            try db.execute(sql: "UPDATE issueApproval SET status = 'REJECTED', approver = ?, at = ? WHERE issue = ? AND position = ?",
+                           arguments: [actor.email, now, id, position])
+            try db.execute(sql: "UPDATE issue SET approvalStatus = 'REJECTED' WHERE id = ?", arguments: [id])
+            try recordEvent(db, issue: id, actor: actor.email, kind: "REJECT", text: "rejected as \(role): \(comment)")
+            return try fetchIssue(id, db)
+        }
+    }
+
+    /// After a rejection, the creator asks for review again: the flow restarts from its first step.
+    public func rerequest(by actor: Principal, issue id: Int64) throws -> Issue {
+        try store.write { db in
+            let issue = try fetchIssue(id, db)
+            try require(.issuesUpdate, actor, project: issue.project, to: "re-request review", db)
+            guard issue.approvalStatus == .rejected else {
+                throw SluiceError.precondition("issue #\(id) is not rejected (approval \(issue.approvalStatus.rawValue))")
+            }
+            guard actor.email.lowercased() == issue.creator.lowercased() || actor == .system else {
+                throw SluiceError.precondition("only the creator (\(issue.creator)) can re-request review of issue #\(id)")
+            }
+            try db.execute(sql: "UPDATE issueApproval SET status = 'PENDING', approver = NULL, at = NULL WHERE issue = ?", arguments: [id])
+            try db.execute(sql: "UPDATE issue SET approvalStatus = 'PENDING' WHERE id = ?", arguments: [id])
+            try recordEvent(db, issue: id, actor: actor.email, kind: "REREQUEST", text: "review re-requested")
+            return try fetchIssue(id, db)
+        }
+    }
+
+    private func currentApprovalStep(_ db: Database, issue: Issue) throws -> (Int, String) {
+        guard issue.status == .open else { throw SluiceError.precondition("issue #\(issue.id) is \(issue.status.rawValue)") }
+        switch issue.approvalStatus {
+        case .skipped: throw SluiceError.precondition("issue #\(issue.id) needs no approval")
+        case .approved: throw SluiceError.precondition("issue #\(issue.id) is already approved")
+        case .rejected: throw SluiceError.precondition("issue #\(issue.id) was rejected", hint: "The creator re-requests review with `sluice issue rerequest \(issue.id)`.")
+        case .checking, .pending: break
+        }
+        guard let row = try Row.fetchOne(db, sql: "SELECT position, role FROM issueApproval WHERE issue = ? AND status = 'PENDING' ORDER BY position LIMIT 1",
+                                         arguments: [issue.id]) else {
+            throw SluiceError.precondition("issue #\(issue.id) has no pending approval step")
+        }
+        return (row["position"], row["role"])
+    }
+
+    private func requireApprover(_ db: Database, issue: Issue, actor: Principal, role: String) throws {
+        let project = try fetchProject(issue.project, db)
+        if actor.email.lowercased() == issue.creator.lowercased() && !project.allowSelfApproval {
+            throw SluiceError(.permissionDenied, "permission denied: \(actor.email) created issue #\(issue.id) and cannot approve it",
+                              hint: "Project \(project.key) does not allow self-approval; ask a holder of the \(role) role.")
+        }
+        guard try roles(of: actor, in: issue.project, db).contains(role) else {
+            throw SluiceError(.permissionDenied, "permission denied: \(actor.email) is not an approver of this step (needs role \(role))",
+                              hint: "Ask a holder of the \(role) role in project \(issue.project).")
+        }
+    }
+}

@@ -1,0 +1,90 @@
+/// Cuts PostgreSQL scripts where psql would, reading them with PostgreSQL's own scanner.
+///
+/// The scanner (libpg_query's `pg_query_scan`) settles what is a string, a dollar quote, an
+/// `E'…'` escape or a nested comment; ``PsqlStatementTracker`` then applies psql's rule for
+/// which `;` ends a statement. libpg_query's own `pg_query_split_with_scanner` is not used: it
+/// knows nothing of `BEGIN ATOMIC`, drops statements without a keyword, and (libpg_query 15-4.0)
+/// crashes on an unterminated string or comment.
+enum PostgresStatementSplitter {
+    static func split(into collector: inout StatementCollector) throws(SQLSplitError) {
+        let utf8 = collector.utf8
+        let tokens: [PostgresScanner.Token]
+        do {
+            tokens = try PostgresScanner.scan(utf8[...])
+        } catch {
+            throw scannerError(error, in: collector)
+        }
+        var tracker = PsqlStatementTracker(utf8: utf8)
+        do {
+            for token in tokens {
+                if let range = try tracker.consume(token) {
+                    collector.append(start: range.lowerBound, end: range.upperBound)
+                }
+            }
+            if let range = try tracker.finish() {
+                collector.append(start: range.lowerBound, end: range.upperBound)
+            }
+        } catch {
+            throw collector.error(error)
+        }
+    }
+
+    /// Explains a scanner failure. If a psql-only construct comes before it (the rows after a
+    /// `COPY … FROM STDIN` seldom scan as SQL), that is the real problem and is reported instead.
+    private static func scannerError(
+        _ failure: PostgresScanner.Failure, in collector: StatementCollector
+    ) -> SQLSplitError {
+        let utf8 = collector.utf8
+        if failure.offset > 0, let tokens = try? PostgresScanner.scan(utf8[..<failure.offset]) {
+            var tracker = PsqlStatementTracker(utf8: utf8)
+            for token in tokens {
+                do {
+                    _ = try tracker.consume(token)
+                } catch {
+                    return collector.error(error)
+                }
+            }
+        }
+        let kind = kind(of: failure)
+        return collector.error(kind, message(for: failure, kind: kind, in: utf8), at: failure.offset)
+    }
+
+    private static func kind(of failure: PostgresScanner.Failure) -> SQLSplitError.Kind {
+        switch failure.message {
+        case "unterminated quoted string", "unterminated bit string literal",
+            "unterminated hexadecimal string literal":
+            .unterminatedString
+        case "unterminated quoted identifier": .unterminatedQuotedIdentifier
+        case "unterminated /* comment": .unterminatedComment
+        case "unterminated dollar-quoted string": .unterminatedDollarQuote
+        default: .invalidToken
+        }
+    }
+
+    private static func message(
+        for failure: PostgresScanner.Failure, kind: SQLSplitError.Kind, in utf8: [UInt8]
+    ) -> String {
+        switch kind {
+        case .unterminatedString:
+            let opener = utf8[failure.offset...].prefix { $0 != UInt8(ascii: "'") }
+            let escapes = opener.elementsEqual("E".utf8) || opener.elementsEqual("e".utf8)
+            return "unterminated quoted string: the quote here is never closed"
+                + (escapes ? " (in an E'…' string a backslash escapes the next character, a quote included)" : "")
+        case .unterminatedQuotedIdentifier:
+            return "unterminated quoted identifier: the \" here is never closed"
+        case .unterminatedComment:
+            return "unterminated block comment: the /* here is never closed by */ (PostgreSQL comments nest, so each inner /* needs its own */)"
+        case .unterminatedDollarQuote:
+            let tag = dollarQuoteTag(at: failure.offset, in: utf8)
+            return "unterminated dollar-quoted string: the \(tag) here is never closed by a matching \(tag)"
+        default:
+            return "PostgreSQL's scanner cannot read this: \(failure.message)"
+        }
+    }
+
+    /// The `$tag$` (or `$$`) that opens the dollar-quoted string at `offset`.
+    private static func dollarQuoteTag(at offset: Int, in utf8: [UInt8]) -> String {
+        guard let close = utf8[(offset + 1)...].firstIndex(of: UInt8(ascii: "$")) else { return "$$" }
+        return String(decoding: utf8[offset...close], as: UTF8.self)
+    }
+}

@@ -1,0 +1,31 @@
+/// Cuts a migration script into statements exactly where its database would.
+///
+/// SQLite scripts are cut by SQLite's own rule (`sqlite3_complete`, which knows trigger bodies);
+/// PostgreSQL scripts by PostgreSQL's own scanner (through libpg_query) and psql's rule for where a
+/// statement ends, which knows dollar quoting, nested comments and `BEGIN ATOMIC` bodies.
+/// Statements with nothing but whitespace and comments are dropped and the rest numbered densely
+/// from 0. See ``SQLStatement`` for what a statement's text covers.
+public enum StatementSplitter {
+    /// The statements of `sql`, in order.
+    ///
+    /// - Throws: ``SQLSplitError`` with the line and column where an unterminated string,
+    ///   identifier, comment, dollar quote or body begins, or (PostgreSQL) where a psql
+    ///   meta-command or `COPY … FROM STDIN` stands; nothing else.
+    public static func split(_ sql: String, dialect: SQLDialect) throws -> [SQLStatement] {
+        var collector = StatementCollector(source: sql)
+        // Both C libraries read NUL-terminated strings, so a NUL would silently end the script.
+        if let nul = collector.utf8.firstIndex(of: 0) {
+            throw collector.error(
+                .nulCharacter,
+                "the script contains a NUL character, which SQL text cannot hold; remove it (is this a binary file?)",
+                at: nul)
+        }
+        switch dialect {
+        case .sqlite:
+            try SQLiteStatementSplitter.split(into: &collector)
+        case .postgres:
+            try PostgresStatementSplitter.split(into: &collector)
+        }
+        return collector.statements
+    }
+}
