@@ -95,6 +95,9 @@ public final class RolloutScheduler: @unchecked Sendable {
     // MARK: The loop
 
     private func loop(untilIdle: Bool) throws {
+        cond.lock()
+        stopping = false
+        cond.unlock()
         try registerRunner()
         let heartbeat = Thread { [self] in heartbeatLoop() }
         heartbeat.name = "sluice-heartbeat"

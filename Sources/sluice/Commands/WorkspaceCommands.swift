@@ -1,0 +1,143 @@
+import ArgumentParser
+import Foundation
+import SluiceEngine
+
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "init", abstract: "Create an empty workspace with its first admin.")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Email of the first admin.") var admin: String
+    @Option(help: "Display name of the admin.") var name: String?
+
+    func run() throws {
+        try runCommand {
+            let ctx = try CommandContext(global, create: true)
+            let password: String
+            if global.passwordStdin { password = try Terminal.readLine(prompt: nil) }
+            else if let p = global.env["SLUICE_PASSWORD"] { password = p }
+            else if Terminal.isInteractive { password = try Terminal.readSecret(prompt: "Password for \(admin): ") }
+            else { throw SluiceError.usage("no password for \(admin)", hint: "Pass --password-stdin or set SLUICE_PASSWORD.") }
+            let p = try ctx.workspace.initialise(adminEmail: admin, name: name, password: password)
+            try ctx.emit(["home": ctx.workspace.home, "admin": p.email]) {
+                "Workspace created at \(ctx.workspace.home) with admin \(p.email).\nNext: sluice login \(p.email); sluice env add test --order 0 --auto-rollout"
+            }
+        }
+    }
+}
+
+struct TUICommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "tui", abstract: "The terminal UI.")
+    @OptionGroup var global: GlobalOptions
+    func run() throws {
+        try runCommand {
+            throw SluiceError.failure("the terminal UI is not part of this build yet",
+                                      hint: "Use the commands (`sluice --help`); `sluice run` runs the engine headless.")
+        }
+    }
+}
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Run the engine headless: schedule and execute task runs.")
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Return once nothing is runnable and nothing is running.") var untilIdle = false
+    @Option(help: "Maximum tasks executing at once in this process.") var workers: Int = 8
+    @Flag(help: "Print nothing per task.") var quiet = false
+
+    func run() throws {
+        try runCommand {
+            let ctx = try CommandContext(global)
+            let scheduler = try RolloutScheduler(workspace: ctx.workspace, options: .init(workers: workers))
+            let json = global.json
+            if !quiet {
+                scheduler.setObserver { event in
+                    switch event {
+                    case let .runFinished(run, task, status):
+                        if json {
+                            print(#"{"event":"runFinished","taskRunId":\#(run),"taskId":\#(task),"status":"\#(status.rawValue)"}"#)
+                        } else {
+                            print("task #\(task) run #\(run) \(status.rawValue)")
+                        }
+                    case let .reconciled(run, status):
+                        if !json { print("run #\(run) recovered after a crash: \(status.rawValue)") }
+                    default: break
+                    }
+                }
+            }
+            if untilIdle {
+                try scheduler.runUntilIdle()
+                return
+            }
+            signal(SIGINT, SIG_IGN)
+            signal(SIGTERM, SIG_IGN)
+            let done = DispatchSemaphore(value: 0)
+            var sources: [any DispatchSourceSignal] = []
+            for sig in [SIGINT, SIGTERM] {
+                let src = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+                src.setEventHandler { done.signal() }
+                src.resume()
+                sources.append(src)
+            }
+            scheduler.start()
+            Terminal.note("sluice run: scheduling with \(workers) worker(s); ctrl-c stops after the running tasks end")
+            done.wait()
+            Terminal.note("stopping: waiting for running tasks to end")
+            scheduler.stop()
+            _ = sources
+        }
+    }
+}
+
+struct LoginCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "login", abstract: "Sign in and save a session token (file mode 0600).")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Member email.") var email: String
+
+    func run() throws {
+        try runCommand {
+            var options = global
+            options.user = email
+            let ctx = try CommandContext(options)
+            let p = try ctx.principal()
+            let token = try ctx.workspace.createSession(for: p)
+            let data = try JSONEncoder().encode(SavedSession(email: p.email, token: token))
+            _ = FileManager.default.createFile(atPath: ctx.sessionFile, contents: nil, attributes: [.posixPermissions: 0o600])
+            chmod(ctx.sessionFile, 0o600)
+            guard let handle = FileHandle(forWritingAtPath: ctx.sessionFile) else {
+                throw SluiceError.failure("cannot write \(ctx.sessionFile)")
+            }
+            try handle.truncate(atOffset: 0)
+            handle.write(data)
+            try handle.close()
+            try ctx.emit(p) { "Signed in as \(p.email) (\(p.role))." }
+        }
+    }
+}
+
+struct LogoutCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "logout", abstract: "End the saved session.")
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        try runCommand {
+            let ctx = try CommandContext(global)
+            if let data = FileManager.default.contents(atPath: ctx.sessionFile),
+               let saved = try? JSONDecoder().decode(SavedSession.self, from: data) {
+                try ctx.workspace.endSession(token: saved.token)
+            }
+            try? FileManager.default.removeItem(atPath: ctx.sessionFile)
+            try ctx.emit(["signedOut": true]) { "Signed out." }
+        }
+    }
+}
+
+struct WhoamiCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "whoami", abstract: "Show the signed-in member.")
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        try runCommand {
+            let ctx = try CommandContext(global)
+            let p = try ctx.principal()
+            try ctx.emit(p) { "\(p.email) (\(p.name), \(p.role)) in \(ctx.workspace.home)" }
+        }
+    }
+}

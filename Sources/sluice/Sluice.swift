@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import SluiceEngine
+
+/// The `sluice` command: argument parsing and wiring only; the engine does the work.
+@main
+struct Sluice: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sluice",
+        abstract: "Database change management for the terminal: issues, plans, approvals and staged rollouts.",
+        subcommands: [
+            InitCommand.self, DemoCommand.self, TUICommand.self, RunCommand.self,
+            LoginCommand.self, LogoutCommand.self, WhoamiCommand.self,
+            EnvCommand.self, InstanceCommand.self, DbCommand.self, MemberCommand.self, RoleCommand.self,
+            ProjectCommand.self, FlowCommand.self, ApprovalRuleCommand.self,
+            IssueCommand.self, RolloutCommand.self, TaskCommand.self, SQLCommand.self,
+        ]
+    )
+
+    /// Parses and runs, mapping errors to the exit codes of CLI.md (usage errors exit 2).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
+        } catch let e as SluiceError {
+            Terminal.printError(e)
+            Foundation.exit(e.exitCode)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(code == .validationFailure ? 2 : code.rawValue == 0 ? 1 : (code.rawValue == 64 ? 2 : code.rawValue))
+        }
+    }
+}

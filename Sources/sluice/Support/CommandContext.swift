@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import SluiceEngine
+
+/// What a command needs: the workspace, the acting member, and output helpers.
+struct CommandContext {
+    let options: GlobalOptions
+    let workspace: Workspace
+
+    init(_ options: GlobalOptions, create: Bool = false) throws {
+        self.options = options
+        self.workspace = try Workspace(home: options.resolvedHome, create: create)
+    }
+
+    var sessionFile: String { (workspace.home as NSString).appendingPathComponent("session") }
+
+    /// The acting member: `--user`/SLUICE_USER with a password, else the saved login session.
+    func principal() throws -> Principal {
+        if let email = options.user ?? options.env["SLUICE_USER"], !email.isEmpty {
+            return try workspace.authenticate(email: email, password: try password(for: email))
+        }
+        if let data = FileManager.default.contents(atPath: sessionFile),
+           let saved = try? JSONDecoder().decode(SavedSession.self, from: data),
+           let p = try workspace.principal(forSession: saved.token) {
+            return p
+        }
+        throw SluiceError(.permissionDenied, "not signed in",
+                          hint: "Run `sluice login EMAIL`, or set SLUICE_USER and SLUICE_PASSWORD (or pass --user EMAIL --password-stdin).")
+    }
+
+    func password(for email: String) throws -> String {
+        if options.passwordStdin { return try Terminal.readLine(prompt: nil) }
+        if let p = options.env["SLUICE_PASSWORD"] { return p }
+        if Terminal.isInteractive { return try Terminal.readSecret(prompt: "Password for \(email): ") }
+        throw SluiceError.usage("no password for \(email)", hint: "Set SLUICE_PASSWORD or pass --password-stdin.")
+    }
+
+    /// Prints a value as JSON on stdout.
+    func printJSON<T: Encodable>(_ value: T) throws {
+        print(try Output.json(value))
+    }
+
+    /// Prints JSON when asked, the human form otherwise.
+    func emit<T: Encodable>(_ value: T, human: () -> String) throws {
+        if options.json { try printJSON(value) } else {
+            let text = human()
+            if !text.isEmpty { print(text) }
+        }
+    }
+}
+
+struct SavedSession: Codable {
+    var email: String
+    var token: String
+}
+
+/// Runs a command body, turning engine errors into a message on stderr and the contract's exit code.
+func runCommand(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let e as SluiceError {
+        Terminal.printError(e)
+        throw ExitCode(e.exitCode)
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import SluiceEngine
+
+/// Terminal input and messages on stderr.
+enum Terminal {
+    static var isInteractive: Bool { isatty(STDIN_FILENO) == 1 }
+    static var colorOnStderr: Bool { isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil }
+
+    static func readLine(prompt: String?) throws -> String {
+        if let prompt { FileHandle.standardError.write(Data(prompt.utf8)) }
+        guard let line = Swift.readLine(strippingNewline: true) else {
+            throw SluiceError.usage("expected a line on standard input")
+        }
+        return line
+    }
+
+    /// Reads a secret without echo.
+    static func readSecret(prompt: String) throws -> String {
+        FileHandle.standardError.write(Data(prompt.utf8))
+        var old = termios()
+        tcgetattr(STDIN_FILENO, &old)
+        var quiet = old
+        quiet.c_lflag &= ~tcflag_t(ECHO)
+        tcsetattr(STDIN_FILENO, TCSANOW, &quiet)
+        defer {
+            tcsetattr(STDIN_FILENO, TCSANOW, &old)
+            FileHandle.standardError.write(Data("\n".utf8))
+        }
+        guard let line = Swift.readLine(strippingNewline: true) else { throw SluiceError.usage("no password given") }
+        return line
+    }
+
+    static func printError(_ e: SluiceError) {
+        let label = colorOnStderr ? "\u{1b}[31merror:\u{1b}[0m" : "error:"
+        var text = "\(label) \(e.message)\n"
+        if let hint = e.hint { text += "\(hint)\n" }
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    static func note(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}
