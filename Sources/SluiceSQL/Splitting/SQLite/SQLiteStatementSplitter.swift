@@ -57,7 +57,7 @@ enum SQLiteStatementSplitter {
         guard isComplete(prefix + utf8[pendingStart...] + Array("\n;".utf8)) else {
             throw collector.error(
                 .unterminatedBody,
-                "unterminated CREATE TRIGGER: the trigger starting here never reaches END; so SQLite would read the rest of the script as its body; end the body with END;",
+                "unterminated CREATE TRIGGER: the trigger that starts here has no END; after its body, so SQLite would read the rest of the script as part of it; end the body with END;",
                 at: start)
         }
         collector.append(start: start, end: lastTokenEnd)
