@@ -36,6 +36,17 @@ import Testing
         #expect(LineIndex.position(ofByteOffset: 17, in: source) == (2, 3))
     }
 
+    @Test func aLeadingByteOrderMarkTakesNoColumn() {
+        let source = "\u{FEFF}ab\n\u{FEFF}c"
+        let index = LineIndex(source)
+        #expect(index.position(ofByteOffset: 3) == SourcePosition(line: 1, column: 1))
+        #expect(index.position(ofByteOffset: 4) == SourcePosition(line: 1, column: 2))
+        // Only at the very start: elsewhere U+FEFF is a character like any other.
+        #expect(index.position(ofByteOffset: 9) == SourcePosition(line: 2, column: 2))
+        #expect(LineIndex.position(ofByteOffset: 4, in: source) == (1, 2))
+        #expect(LineIndex.position(ofByteOffset: 9, in: source) == (2, 2))
+    }
+
     @Test func offsetsOutsideTheSourceAreClamped() {
         let source = "ab\ncd"
         let index = LineIndex(source)
@@ -47,7 +58,7 @@ import Testing
 
     @Test(arguments: [
         "", "\n", "\r", "\r\n", "\n\r", "a\r", "a\r\n", "\r\r\n\n", "x\ny\r\nz\rw",
-        "é\r\n😀\r👍🏽 e\u{301}\n", "-- ü€😀\r\nSELECT 'é', 'x';\r\n",
+        "é\r\n😀\r👍🏽 e\u{301}\n", "-- ü€😀\r\nSELECT 'é', 'x';\r\n", "\u{FEFF}", "\u{FEFF}a\r\n\u{FEFF}b",
     ])
     func singlePassAgreesWithTheIndexAtEveryOffset(_ source: String) {
         let index = LineIndex(source)

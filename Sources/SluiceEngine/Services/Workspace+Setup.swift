@@ -78,6 +78,7 @@ extension Workspace {
     // MARK: Members
 
     public func addMember(by actor: Principal, email: String, name: String? = nil, role: String, password: String) throws -> Member {
+        try store.read { db in try require(.membersManage, actor, to: "add a member", db) }
         try validateEmail(email)
         try validatePassword(password)
         guard BuiltinRole.workspace[role] != nil else {

@@ -32,7 +32,8 @@ enum PostgresScanner {
         var offset: Int
     }
 
-    /// The tokens of `utf8`, which must be valid UTF-8 without NUL bytes.
+    /// The tokens of `utf8`, which must be valid UTF-8 without NUL bytes. Offsets, in tokens and
+    /// failures alike, are indices of the slice (so of the whole array it is cut from).
     static func scan(_ utf8: ArraySlice<UInt8>) throws(Failure) -> [Token] {
         let outcome: (protobuf: [UInt8], error: (message: String, cursor: Int)?) = PgQueryLock.withLock {
             String(decoding: utf8, as: UTF8.self).withCString { input in
@@ -52,15 +53,17 @@ enum PostgresScanner {
                 offset: byteOffset(ofCharacterPosition: error.cursor, in: utf8))
         }
         do {
-            return try decodeScanResult(outcome.protobuf)
+            return try decodeScanResult(outcome.protobuf, shiftedBy: utf8.startIndex)
         } catch {
-            throw Failure(message: "libpg_query returned a token list that cannot be read", offset: 0)
+            throw Failure(message: "libpg_query returned a token list that cannot be read", offset: utf8.startIndex)
         }
     }
 
     /// Decodes `ScanResult { repeated ScanToken tokens = 2; }` with
     /// `ScanToken { int32 start = 1; int32 end = 2; Token token = 4; KeywordKind keyword_kind = 5; }`.
-    private static func decodeScanResult(_ protobuf: [UInt8]) throws(ProtobufReader.Malformed) -> [Token] {
+    private static func decodeScanResult(
+        _ protobuf: [UInt8], shiftedBy shift: Int
+    ) throws(ProtobufReader.Malformed) -> [Token] {
         var tokens: [Token] = []
         var reader = ProtobufReader(protobuf)
         while let field = try reader.nextField() {
@@ -70,7 +73,7 @@ enum PostgresScanner {
             }
             var message = try reader.readMessage()
             // Protobuf leaves out fields that hold zero, so every field starts at zero.
-            var token = Token(kind: 0, isKeyword: false, start: 0, end: 0)
+            var token = Token(kind: 0, isKeyword: false, start: shift, end: shift)
             while let tokenField = try message.nextField() {
                 guard tokenField.wireType == ProtobufReader.varint else {
                     try message.skip(tokenField.wireType)
@@ -78,8 +81,8 @@ enum PostgresScanner {
                 }
                 let value = try message.readInt()
                 switch tokenField.number {
-                case 1: token.start = value
-                case 2: token.end = value
+                case 1: token.start = value + shift
+                case 2: token.end = value + shift
                 case 4: token.kind = value
                 case 5: token.isKeyword = value != 0
                 default: break
@@ -100,7 +103,7 @@ enum PostgresScanner {
         return message
     }
 
-    /// The byte offset of PostgreSQL's error cursor, a 1-based count of characters (not bytes).
+    /// The index in `utf8` of PostgreSQL's error cursor, a 1-based count of characters (not bytes).
     private static func byteOffset(ofCharacterPosition position: Int, in utf8: ArraySlice<UInt8>) -> Int {
         var remaining = position - 1
         var offset = utf8.startIndex
@@ -111,6 +114,6 @@ enum PostgresScanner {
             }
             offset += 1
         }
-        return offset - utf8.startIndex
+        return offset
     }
 }

@@ -2,7 +2,8 @@
 ///
 /// A line ends at LF, at CRLF (one break, not two) or at a lone CR. A column counts Unicode
 /// scalars from the start of its line, plus one: a multi-byte character such as `é` or `😀` is
-/// one column, the same unit PostgreSQL uses for its error cursor. Build one index per source
+/// one column, the same unit PostgreSQL uses for its error cursor. A byte-order mark at the very
+/// start takes no column, as in editors. Build one index per source
 /// when converting many offsets (each lookup is a binary search plus a walk along one line);
 /// ``position(ofByteOffset:in:)`` converts a single offset without building one.
 public struct LineIndex: Sendable {
@@ -57,7 +58,7 @@ public struct LineIndex: Sendable {
             }
         }
         let column = utf8.withUnsafeBufferPointer { bytes in
-            Self.scalarCount(bytes, from: lineStarts[low], to: offset)
+            Self.scalarCount(bytes, from: max(lineStarts[low], Self.byteOrderMarkLength(bytes)), to: offset)
         }
         return SourcePosition(line: low + 1, column: column + 1)
     }
@@ -69,8 +70,14 @@ public struct LineIndex: Sendable {
         var column = 1
         // A CR breaks the line only once we know no LF follows it; until then it sits on its line.
         var pendingCarriageReturn = false
+        let skipped = byteOrderMarkLength(source.utf8)
         var index = 0
         for byte in source.utf8 {
+            if index < skipped {
+                if index >= offset { break }
+                index += 1
+                continue
+            }
             if pendingCarriageReturn {
                 pendingCarriageReturn = false
                 if byte == lineFeed {
@@ -104,6 +111,13 @@ public struct LineIndex: Sendable {
     }
 
     static let lineFeed = UInt8(ascii: "\n")
+    /// U+FEFF in UTF-8, which some editors put at the start of a file.
+    static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+    /// The length of the byte-order mark the bytes start with: 3, or 0 without one.
+    static func byteOrderMarkLength(_ bytes: some Collection<UInt8>) -> Int {
+        bytes.starts(with: byteOrderMark) ? byteOrderMark.count : 0
+    }
     static let carriageReturn = UInt8(ascii: "\r")
 
     /// Whether a UTF-8 byte continues a multi-byte scalar rather than starting one.

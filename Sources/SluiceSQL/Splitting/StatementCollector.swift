@@ -10,6 +10,10 @@ struct StatementCollector {
     /// The source's UTF-8 bytes; every offset the splitters deal in indexes into them.
     var utf8: [UInt8] { lines.utf8 }
 
+    /// Where the script proper begins: past a leading byte-order mark, which neither SQLite nor
+    /// PostgreSQL would take for whitespace (it would glue itself to the first keyword).
+    var scriptStart: Int { LineIndex.byteOrderMarkLength(utf8) }
+
     /// Records the statement occupying `start..<end`, numbering it after the ones before.
     mutating func append(start: Int, end: Int) {
         let position = lines.position(ofByteOffset: start)

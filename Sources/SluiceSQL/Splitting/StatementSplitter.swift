@@ -4,7 +4,8 @@
 /// PostgreSQL scripts by PostgreSQL's own scanner (through libpg_query) and psql's rule for where a
 /// statement ends, which knows dollar quoting, nested comments and `BEGIN ATOMIC` bodies.
 /// Statements with nothing but whitespace and comments are dropped and the rest numbered densely
-/// from 0. See ``SQLStatement`` for what a statement's text covers.
+/// from 0. A byte-order mark at the very start is skipped. See ``SQLStatement`` for what a
+/// statement's text covers.
 public enum StatementSplitter {
     /// The statements of `sql`, in order.
     ///

@@ -18,10 +18,11 @@ func withCRLF(_ text: String) -> String {
 }
 
 /// Line and column of a byte offset, computed the slow, obvious way with Swift's characters
-/// (where CRLF is one character), to check `LineIndex` against. Not for an offset between a CR
-/// and its LF.
+/// (where CRLF is one character), to check `LineIndex` against. A leading byte-order mark takes
+/// no column. Not for an offset between a CR and its LF.
 func naivePosition(ofByteOffset offset: Int, in source: String) -> (line: Int, column: Int) {
-    let prefix = String(decoding: Array(source.utf8)[..<offset], as: UTF8.self)
+    var prefix = String(decoding: Array(source.utf8)[..<offset], as: UTF8.self)
+    if prefix.unicodeScalars.first == "\u{FEFF}" { prefix.unicodeScalars.removeFirst() }
     var line = 1
     var column = 1
     for character in prefix {

@@ -10,7 +10,7 @@ enum PostgresStatementSplitter {
         let utf8 = collector.utf8
         let tokens: [PostgresScanner.Token]
         do {
-            tokens = try PostgresScanner.scan(utf8[...])
+            tokens = try PostgresScanner.scan(utf8[collector.scriptStart...])
         } catch {
             throw scannerError(error, in: collector)
         }
@@ -35,7 +35,8 @@ enum PostgresStatementSplitter {
         _ failure: PostgresScanner.Failure, in collector: StatementCollector
     ) -> SQLSplitError {
         let utf8 = collector.utf8
-        if failure.offset > 0, let tokens = try? PostgresScanner.scan(utf8[..<failure.offset]) {
+        let start = collector.scriptStart
+        if failure.offset > start, let tokens = try? PostgresScanner.scan(utf8[start..<failure.offset]) {
             var tracker = PsqlStatementTracker(utf8: utf8)
             for token in tokens {
                 do {

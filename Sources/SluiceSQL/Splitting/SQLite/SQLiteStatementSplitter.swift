@@ -17,7 +17,7 @@ enum SQLiteStatementSplitter {
 
     static func split(into collector: inout StatementCollector) throws(SQLSplitError) {
         let utf8 = collector.utf8
-        var tokenizer = SQLiteTokenizer(utf8: utf8)
+        var tokenizer = SQLiteTokenizer(utf8: utf8, from: collector.scriptStart)
         // The first token of the statement being read; nil while only whitespace and comments came.
         var statementStart: Int?
         var lastTokenEnd = 0

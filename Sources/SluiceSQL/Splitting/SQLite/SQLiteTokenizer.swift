@@ -20,10 +20,12 @@ struct SQLiteTokenizer {
     }
 
     private let utf8: [UInt8]
-    private var position = 0
+    private var position: Int
 
-    init(utf8: [UInt8]) {
+    /// A tokenizer over `utf8` from byte `start` on.
+    init(utf8: [UInt8], from start: Int = 0) {
         self.utf8 = utf8
+        self.position = start
     }
 
     /// The next token, or nil at the end of the source.
