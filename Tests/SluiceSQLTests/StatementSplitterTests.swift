@@ -34,9 +34,9 @@ import Testing
         #expect(error?.line == 2 && error?.column == 6 && error?.offset == 15)
     }
 
-    /// libpg_query redirects the process's stderr on every call; unserialised calls from several
-    /// threads can leave it pointing at a closed pipe. Many threads splitting at once must get
-    /// the serial results and leave stderr where it was.
+    /// Many threads splitting at once (and calling libpg_query directly, through the same lock)
+    /// get the serial results, and stderr, which some libpg_query builds redirect during each
+    /// call, is left where it was.
     @Test func concurrentSplittingMatchesSerialAndLeavesStderrAlone() throws {
         let scripts = (Script.postgres + Script.sqlite).map(\.text)
         let dialects: [SQLDialect] = [.postgres, .postgres, .sqlite, .sqlite]

@@ -9,7 +9,7 @@ public final class Metastore: Sendable {
     /// Opens the metastore at `path`. With `create`, a missing file is created (mode 0600);
     /// otherwise a missing file is a `notFound` error. A corrupt file, a locked file or a file
     /// written by a newer Sluice gives a clear error and is never modified.
-    public init(path: String, create: Bool) throws {
+    public init(path: String, create: Bool, busyTimeout: Double = 10) throws {
         self.path = path
         let fm = FileManager.default
         let exists = fm.fileExists(atPath: path)
@@ -24,7 +24,7 @@ public final class Metastore: Sendable {
         }
 
         var config = Configuration()
-        config.busyMode = .timeout(10)
+        config.busyMode = .timeout(busyTimeout)
         config.label = "sluice-metastore"
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")

@@ -85,7 +85,9 @@ enum PostgresStatementSplitter {
 
     /// The `$tag$` (or `$$`) that opens the dollar-quoted string at `offset`.
     private static func dollarQuoteTag(at offset: Int, in utf8: [UInt8]) -> String {
-        guard let close = utf8[(offset + 1)...].firstIndex(of: UInt8(ascii: "$")) else { return "$$" }
+        guard offset < utf8.count, let close = utf8[(offset + 1)...].firstIndex(of: UInt8(ascii: "$")) else {
+            return "$$"
+        }
         return String(decoding: utf8[offset...close], as: UTF8.self)
     }
 }

@@ -116,14 +116,16 @@ struct PsqlStatementTracker {
 
     /// Whether the statement began `CREATE [OR REPLACE] FUNCTION|PROCEDURE`.
     private var definesRoutine: Bool {
-        let initials = leadingInitials.map { Character(Unicode.Scalar($0)) }
-        guard initials[0] == "c" else { return false }
-        return initials[1] == "f" || initials[1] == "p"
-            || (initials[1] == "o" && initials[2] == "r" && (initials[3] == "f" || initials[3] == "p"))
+        let routine: Set<UInt8> = [UInt8(ascii: "f"), UInt8(ascii: "p")]
+        guard leadingInitials[0] == UInt8(ascii: "c") else { return false }
+        return routine.contains(leadingInitials[1])
+            || (leadingInitials[1] == UInt8(ascii: "o") && leadingInitials[2] == UInt8(ascii: "r")
+                && routine.contains(leadingInitials[3]))
     }
 
     /// The lower-cased text of a keyword or unquoted identifier (what psql calls an identifier),
-    /// or nil for any other token. Words longer than any psql looks for come back as "".
+    /// or nil for any other token. Words longer than any looked for come back as "": they still
+    /// count as words, but need not be spelled out.
     private func word(_ token: PostgresScanner.Token) -> String? {
         guard token.isKeyword
             || (token.kind == PostgresScanner.Token.identifier && utf8[token.start] != UInt8(ascii: "\""))
