@@ -28,7 +28,9 @@ extension RolloutScheduler {
             guard dead else { continue }
             try settle(run: c.run, task: c.task, runner: c.runner, nonTransactional: c.nonTransactional)
         }
-        // Forget runners that are long gone.
+        // Forget runners that are long gone (now and then: it is a write).
+        guard now - lastRunnerCleanup > RolloutScheduler.leaseSeconds else { return }
+        lastRunnerCleanup = now
         try workspace.store.write { db in
             try db.execute(sql: "DELETE FROM runner WHERE heartbeatAt < ? AND id NOT IN (SELECT runner FROM taskRun WHERE status = 'RUNNING' AND runner IS NOT NULL)",
                            arguments: [now - 10 * RolloutScheduler.leaseSeconds])

@@ -35,9 +35,12 @@ public final class RolloutScheduler: @unchecked Sendable {
     let host: String
     private let cond = NSCondition()
     private var inFlight: [Int64: CancellationHandle] = [:]
+    private var sinks: [Int64: MetastoreRunSink] = [:]
     private var stopping = false
     private var wakeups = 0
     private var loopThread: Thread?
+    /// Touched only by the loop thread.
+    var lastRunnerCleanup: Double = 0
     private let observerLock = NSLock()
     private var observer: (@Sendable (SchedulerEvent) -> Void)?
 
@@ -219,12 +222,13 @@ public final class RolloutScheduler: @unchecked Sendable {
 
     private func dispatch(_ job: TaskJob) {
         let handle = CancellationHandle()
+        let sink = MetastoreRunSink(workspace: workspace, runId: job.runId)
         cond.lock()
         inFlight[job.runId] = handle
+        sinks[job.runId] = sink
         cond.unlock()
         emit(.runStarted(run: job.runId, task: job.taskId))
         let thread = Thread { [self] in
-            let sink = MetastoreRunSink(workspace: workspace, runId: job.runId)
             let outcome: ExecutionOutcome
             switch job.database.engine {
             case .sqlite: outcome = executor.execute(job, sink: sink, cancel: handle)
@@ -242,6 +246,7 @@ public final class RolloutScheduler: @unchecked Sendable {
                     // Only the lease holder may end the run.
                     guard try String.fetchOne(db, sql: "SELECT runner FROM taskRun WHERE id = ? AND status = 'RUNNING'", arguments: [job.runId]) == runnerId
                     else { return }
+                    try sink.drain(db)
                     try workspace.appendLog(db, run: job.runId, kind: status.rawValue, message: message)
                     try workspace.finishRun(db, run: job.runId, status: status, message: message)
                 }
@@ -251,6 +256,7 @@ public final class RolloutScheduler: @unchecked Sendable {
             emit(.runFinished(run: job.runId, task: job.taskId, status: status))
             cond.lock()
             inFlight[job.runId] = nil
+            sinks[job.runId] = nil
             wakeups += 1
             cond.broadcast()
             cond.unlock()
@@ -263,20 +269,23 @@ public final class RolloutScheduler: @unchecked Sendable {
 
     /// Queues runs for tasks not started in automatic environments of approved issues whose earlier stages are finished.
     func createAutomaticRuns() throws -> Int {
+        // Starts from open, rolled-out-able issues and their automatic stages (a few rows), then
+        // probes the (stage, status) index; never scans every task.
         let sql = """
-            SELECT t.id, t.issue, st.environment FROM task t
-            JOIN stage st ON st.id = t.stage
-            JOIN environment e ON e.name = st.environment
-            JOIN issue i ON i.id = t.issue
-            WHERE t.status = 'NOT_STARTED' AND e.autoRollout = 1 AND i.status = 'OPEN'
-              AND i.approvalStatus IN ('APPROVED', 'SKIPPED')
+            SELECT t.id, t.issue, st.environment
+            FROM issue i
+            JOIN stage st ON st.issue = i.id
+            JOIN environment e ON e.name = st.environment AND e.autoRollout = 1
+            JOIN task t ON t.stage = st.id AND t.status = 'NOT_STARTED'
+            WHERE i.status = 'OPEN' AND i.approvalStatus IN ('APPROVED', 'SKIPPED')
               AND NOT EXISTS (
                 SELECT 1 FROM stage s2 JOIN task t2 ON t2.stage = s2.id
-                WHERE s2.issue = t.issue AND s2.position < st.position AND t2.status NOT IN ('DONE', 'SKIPPED'))
-            ORDER BY t.issue, st.position, t.position
+                WHERE s2.issue = i.id AND s2.position < st.position
+                  AND t2.status IN ('NOT_STARTED', 'PENDING', 'RUNNING', 'FAILED', 'CANCELED'))
+            ORDER BY i.id, st.position, t.position
             """
-        let candidates = try workspace.store.read { db in try Row.fetchAll(db, sql: sql).count }
-        guard candidates > 0 else { return 0 }
+        let any = try workspace.store.read { db in try Row.fetchOne(db, sql: sql) != nil }
+        guard any else { return 0 }
         let created = try workspace.store.write { db in
             var count = 0
             var stages: [Int64: Set<String>] = [:]
@@ -303,7 +312,9 @@ public final class RolloutScheduler: @unchecked Sendable {
             Thread.sleep(forTimeInterval: 0.1)
             cond.lock()
             let running = inFlight
+            let liveSinks = Array(sinks.values)
             cond.unlock()
+            for sink in liveSinks { sink.flush() }
             if !running.isEmpty {
                 let ids = running.keys.map { String($0) }.joined(separator: ",")
                 if let canceled = try? workspace.store.read({ db in
@@ -325,20 +336,52 @@ public final class RolloutScheduler: @unchecked Sendable {
     }
 }
 
-/// Writes a run's log lines into the metastore as they happen.
-struct MetastoreRunSink: TaskRunSink {
+/// Collects a run's log lines and writes them to the metastore in batches: the heartbeat flushes
+/// every 100 ms (so logs are live), and the run's final transaction takes the rest.
+final class MetastoreRunSink: TaskRunSink, @unchecked Sendable {
+    struct Line {
+        var at: Double, kind: String, statementIndex: Int?, line: Int?, column: Int?
+        var durationMs: Double?, affectedRows: Int?, sql: String?, message: String?
+    }
+
     let workspace: Workspace
     let runId: Int64
+    private let lock = NSLock()
+    private var buffer: [Line] = []
+
+    init(workspace: Workspace, runId: Int64) {
+        self.workspace = workspace
+        self.runId = runId
+    }
 
     func log(kind: String, statementIndex: Int?, line: Int?, column: Int?, durationMs: Double?, affectedRows: Int?, sql: String?, message: String?) {
-        try? workspace.store.write { db in
-            try workspace.appendLog(db, run: runId, kind: kind, statementIndex: statementIndex, line: line, column: column,
-                                    durationMs: durationMs, affectedRows: affectedRows, sql: sql, message: message)
+        let entry = Line(at: Date().timeIntervalSince1970, kind: kind, statementIndex: statementIndex, line: line, column: column,
+                         durationMs: durationMs, affectedRows: affectedRows, sql: sql, message: message)
+        lock.withLock { buffer.append(entry) }
+    }
+
+    /// Writes buffered lines inside the caller's transaction.
+    func drain(_ db: Database) throws {
+        let lines: [Line] = lock.withLock {
+            defer { buffer.removeAll() }
+            return buffer
         }
+        for l in lines {
+            try workspace.appendLog(db, run: runId, at: l.at, kind: l.kind, statementIndex: l.statementIndex, line: l.line,
+                                    column: l.column, durationMs: l.durationMs, affectedRows: l.affectedRows, sql: l.sql, message: l.message)
+        }
+    }
+
+    var isEmpty: Bool { lock.withLock { buffer.isEmpty } }
+
+    func flush() {
+        guard !isEmpty else { return }
+        try? workspace.store.write { db in try drain(db) }
     }
 
     func markNonTransactional() {
         try? workspace.store.write { db in
+            try drain(db)
             try db.execute(sql: "UPDATE taskRun SET nonTransactional = 1 WHERE id = ?", arguments: [runId])
         }
     }

@@ -88,7 +88,7 @@ final class SchedulingContext {
         let env = try String.fetchOne(db, sql: """
             SELECT st.environment FROM stage st
             WHERE st.issue = ? AND st.position < ?
-              AND EXISTS (SELECT 1 FROM task t WHERE t.stage = st.id AND t.status NOT IN ('DONE', 'SKIPPED'))
+              AND EXISTS (SELECT 1 FROM task t WHERE t.stage = st.id AND t.status IN ('NOT_STARTED', 'PENDING', 'RUNNING', 'FAILED', 'CANCELED'))
             ORDER BY st.position LIMIT 1
             """, arguments: [issue, position])
         unfinishedStageCache[key] = env

@@ -38,8 +38,10 @@ extension Workspace {
 
     /// DESIGN §2: an issue resolves itself to DONE when its last stage finishes.
     func resolveIfFinished(_ db: Database, issue: Int64) throws {
-        let open = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM task WHERE issue = ? AND status NOT IN ('DONE', 'SKIPPED')", arguments: [issue]) ?? 0
-        guard open == 0 else { return }
+        let open = try Bool.fetchOne(db, sql: """
+            SELECT EXISTS (SELECT 1 FROM task WHERE issue = ? AND status IN ('NOT_STARTED', 'PENDING', 'RUNNING', 'FAILED', 'CANCELED'))
+            """, arguments: [issue]) ?? true
+        guard !open else { return }
         guard let row = try Row.fetchOne(db, sql: "SELECT i.status, p.autoResolve FROM issue i JOIN project p ON p.key = i.project WHERE i.id = ?",
                                          arguments: [issue]) else { return }
         guard row["status"] == IssueStatus.open.rawValue, row["autoResolve"] == true else { return }
@@ -48,12 +50,12 @@ extension Workspace {
     }
 
     /// Appends a line to a run's log.
-    func appendLog(_ db: Database, run: Int64, kind: String, statementIndex: Int? = nil, line: Int? = nil, column: Int? = nil,
+    func appendLog(_ db: Database, run: Int64, at: Double? = nil, kind: String, statementIndex: Int? = nil, line: Int? = nil, column: Int? = nil,
                    durationMs: Double? = nil, affectedRows: Int? = nil, sql: String? = nil, message: String? = nil) throws {
         let stmt = try db.cachedStatement(sql: """
             INSERT INTO taskRunLog (taskRun, at, kind, statementIndex, line, column, durationMs, affectedRows, sql, message)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        try stmt.execute(arguments: [run, Date().timeIntervalSince1970, kind, statementIndex, line, column, durationMs, affectedRows, sql, message])
+        try stmt.execute(arguments: [run, at ?? Date().timeIntervalSince1970, kind, statementIndex, line, column, durationMs, affectedRows, sql, message])
     }
 }

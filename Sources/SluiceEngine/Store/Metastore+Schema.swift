@@ -133,7 +133,9 @@ extension Metastore {
             );
             CREATE INDEX task_database ON task(database, status);
             CREATE INDEX task_status ON task(status);
-            CREATE INDEX task_issue ON task(issue);
+            CREATE INDEX task_issue ON task(issue, status);
+            CREATE INDEX task_stage ON task(stage, status);
+            CREATE INDEX issue_status ON issue(status);
             CREATE TABLE taskRun (
                 id INTEGER PRIMARY KEY,
                 task INTEGER NOT NULL REFERENCES task(id) ON DELETE CASCADE,
