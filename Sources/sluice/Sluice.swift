@@ -17,10 +17,20 @@ struct Sluice: ParsableCommand {
         ]
     )
 
+    /// Whether a word names a command or subcommand somewhere in the tree (for option hoisting).
+    static func isCommandWord(_ word: String) -> Bool {
+        func walk(_ c: any ParsableCommand.Type) -> Bool {
+            c.configuration.subcommands.contains { sub in
+                (sub.configuration.commandName ?? "") == word || sub._commandName == word || walk(sub)
+            }
+        }
+        return walk(Sluice.self)
+    }
+
     /// Parses and runs, mapping errors to the exit codes of CLI.md (usage errors exit 2).
     static func main() {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(GlobalOptions.hoisted(Array(CommandLine.arguments.dropFirst())))
             try command.run()
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)

@@ -65,6 +65,10 @@ import Testing
         #expect(try sluice.run(["issue", "show"], user: dba.0, password: dba.1).status == 2)
         let finished = try sluice.run(["rollout", "run", "1"], user: dba.0, password: dba.1)
         #expect(finished.status == 5)
+        // Global options may come before the subcommand.
+        let hoisted = try SluiceBinary(home: dir + "/nothing").run(["--home", dir + "/home", "--json", "issue", "show", "2"], user: dba.0, password: dba.1)
+        #expect(hoisted.status == 0, "\(hoisted.stderr)")
+        #expect(hoisted.stdout.contains("\"approvalStatus\""))
         let noWorkspace = try SluiceBinary(home: dir + "/nothing").run(["issue", "list"], user: dba.0, password: dba.1)
         #expect(noWorkspace.status == 4)
         #expect(noWorkspace.stderr.contains("sluice init"))
