@@ -143,11 +143,7 @@ struct MemberCommand: ParsableCommand {
                 options.passwordStdin = false
                 let ctx = try CommandContext(options)
                 let actor = try ctx.principal()
-                let password: String
-                if global.passwordStdin { password = try Terminal.readLine(prompt: nil) }
-                else if let p = global.env["SLUICE_NEW_PASSWORD"] { password = p }
-                else if Terminal.isInteractive { password = try Terminal.readSecret(prompt: "Password for \(email): ") }
-                else { throw SluiceError.usage("no password for the new member", hint: "Pass --password-stdin or set SLUICE_NEW_PASSWORD.") }
+                let password = try Terminal.password(for: email, fromStdin: global.passwordStdin, envVar: "SLUICE_NEW_PASSWORD")
                 let m = try ctx.workspace.addMember(by: actor, email: email, name: name, role: role, password: password)
                 try ctx.emit(m) { "Member \(m.email) added as \(m.role)." }
             }

@@ -11,11 +11,7 @@ struct InitCommand: ParsableCommand {
     func run() throws {
         try runCommand {
             let ctx = try CommandContext(global, create: true)
-            let password: String
-            if global.passwordStdin { password = try Terminal.readLine(prompt: nil) }
-            else if let p = global.env["SLUICE_PASSWORD"] { password = p }
-            else if Terminal.isInteractive { password = try Terminal.readSecret(prompt: "Password for \(admin): ") }
-            else { throw SluiceError.usage("no password for \(admin)", hint: "Pass --password-stdin or set SLUICE_PASSWORD.") }
+            let password = try Terminal.password(for: admin, fromStdin: global.passwordStdin, envVar: "SLUICE_PASSWORD")
             let p = try ctx.workspace.initialise(adminEmail: admin, name: name, password: password)
             try ctx.emit(["home": ctx.workspace.home, "admin": p.email]) {
                 "Workspace created at \(ctx.workspace.home) with admin \(p.email).\nNext: sluice login \(p.email); sluice env add test --order 0 --auto-rollout"

@@ -29,10 +29,7 @@ struct CommandContext {
     }
 
     func password(for email: String) throws -> String {
-        if options.passwordStdin { return try Terminal.readLine(prompt: nil) }
-        if let p = options.env["SLUICE_PASSWORD"] { return p }
-        if Terminal.isInteractive { return try Terminal.readSecret(prompt: "Password for \(email): ") }
-        throw SluiceError.usage("no password for \(email)", hint: "Set SLUICE_PASSWORD or pass --password-stdin.")
+        try Terminal.password(for: email, fromStdin: options.passwordStdin, envVar: "SLUICE_PASSWORD")
     }
 
     /// Prints a value as JSON on stdout.

@@ -30,6 +30,14 @@ enum Terminal {
         return line
     }
 
+    /// A password from stdin (when the flag is set), an environment variable, or a prompt.
+    static func password(for email: String, fromStdin: Bool, envVar: String) throws -> String {
+        if fromStdin { return try readLine(prompt: nil) }
+        if let p = ProcessInfo.processInfo.environment[envVar] { return p }
+        if isInteractive { return try readSecret(prompt: "Password for \(email): ") }
+        throw SluiceError.usage("no password for \(email)", hint: "Pass --password-stdin or set \(envVar).")
+    }
+
     static func printError(_ e: SluiceError) {
         let label = colorOnStderr ? "\u{1b}[31merror:\u{1b}[0m" : "error:"
         var text = "\(label) \(e.message)\n"
