@@ -5,6 +5,7 @@
 // next task's start on the same database.
 //
 //   swift build -c release --product sluice-bench && .build/release/sluice-bench [TENANTS]
+//   (SLUICE_BENCH_WORKERS=N sets the scheduler's worker count; default 8)
 import Foundation
 import GRDBSQLite
 import SluiceEngine
@@ -58,7 +59,8 @@ let targets = try ws.databases().map(\.ref)
 let t0 = Date()
 let issue = try ws.createIssue(by: admin, project: "BENCH", title: "Feature flags", plan: .targets(
     sql: sql, databases: targets, labels: [:], type: .migrate, schemaVersion: "0001", earliestAllowedTime: nil))
-let scheduler = try RolloutScheduler(workspace: ws, options: .init(workers: 8))
+let workers = Int(ProcessInfo.processInfo.environment["SLUICE_BENCH_WORKERS"] ?? "") ?? 8
+let scheduler = try RolloutScheduler(workspace: ws, options: .init(workers: workers))
 try scheduler.runUntilIdle()
 _ = try ws.runStage(by: admin, issue: issue.id, environment: "prod")
 try scheduler.runUntilIdle()
