@@ -44,7 +44,8 @@ struct Sluice: ParsableCommand {
                 Foundation.exit(0)
             }
             FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-            Foundation.exit(code == .validationFailure ? 2 : code.rawValue == 0 ? 1 : (code.rawValue == 64 ? 2 : code.rawValue))
+            // ArgumentParser reports usage errors as EX_USAGE (64); the contract says 2.
+            Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
         }
     }
 }

@@ -161,18 +161,9 @@ public final class RolloutScheduler: @unchecked Sendable {
 
     // MARK: Claims
 
-    private static let claimSQL = """
-        SELECT r.id AS runId, r.attempt, r.createdBy,
-               t.id, t.issue, t.stage, st.position AS stagePosition, st.environment, t.position, t.specId, t.database,
-               d.instance, t.status, t.dependsOn, t.earliestAllowedTime, i.status AS issueStatus, i.approvalStatus
-        FROM taskRun r
-        JOIN task t ON t.id = r.task
-        JOIN stage st ON st.id = t.stage
-        JOIN targetDatabase d ON d.id = t.database
-        JOIN issue i ON i.id = t.issue
-        WHERE r.status = 'PENDING'
-        ORDER BY r.id
-        """
+    private static let claimSQL = SchedulableTask.select(
+        extraColumns: "r.id AS runId, r.attempt, r.createdBy",
+        extraJoins: "JOIN taskRun r ON r.task = t.id AND r.status = 'PENDING'") + " ORDER BY r.id"
 
     /// Claims up to `max` runnable PENDING runs in one transaction: they become RUNNING under this runner's lease.
     func claim(max: Int) throws -> [TaskJob] {

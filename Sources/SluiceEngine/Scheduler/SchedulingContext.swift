@@ -18,14 +18,19 @@ struct SchedulableTask: Sendable {
     var issueStatus: IssueStatus
     var approval: ApprovalStatus
 
-    static let selectSQL = """
+    /// The columns `init(row:)` reads, plus `extraColumns`, over tasks joined with `extraJoins`.
+    static func select(extraColumns: String = "", extraJoins: String = "") -> String {
+        """
         SELECT t.id, t.issue, t.stage, st.position AS stagePosition, st.environment, t.position, t.specId, t.database,
                d.instance, t.status, t.dependsOn, t.earliestAllowedTime, i.status AS issueStatus, i.approvalStatus
+               \(extraColumns.isEmpty ? "" : ", " + extraColumns)
         FROM task t
+        \(extraJoins)
         JOIN stage st ON st.id = t.stage
         JOIN targetDatabase d ON d.id = t.database
         JOIN issue i ON i.id = t.issue
         """
+    }
 
     init(row: Row) {
         id = row["id"]

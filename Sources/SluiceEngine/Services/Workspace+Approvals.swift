@@ -4,7 +4,7 @@ import GRDB
 extension Workspace {
     /// Picks the approval flow for an issue from the approval rules (source × level) and records its steps.
     /// Risk rules come with governance; until then every issue is LOW risk.
-    func computeApproval(_ db: Database, issueId: Int64, plan: ResolvedPlan? = nil, actor: Principal) throws {
+    func computeApproval(_ db: Database, issueId: Int64) throws {
         let types = try String.fetchAll(db, sql: "SELECT DISTINCT type FROM planSpec WHERE issue = ?", arguments: [issueId])
         let source = types.contains(SpecType.data.rawValue) && !types.contains(SpecType.migrate.rawValue) ? "DML" : "DDL"
         let level = RiskLevel.low
@@ -27,10 +27,6 @@ extension Workspace {
         try recordEvent(db, issue: issueId, actor: Principal.system.email, kind: "APPROVAL",
                         text: roles.isEmpty ? "risk \(level.rawValue) (\(source)): no approval needed"
                                             : "risk \(level.rawValue) (\(source)): approval by \(roles.joined(separator: " → "))")
-    }
-
-    func recomputeApproval(_ db: Database, issueId: Int64, actor: Principal) throws {
-        try computeApproval(db, issueId: issueId, actor: actor)
     }
 
     func fetchApprovals(_ db: Database, issue: Int64) throws -> [IssueApproval] {

@@ -64,7 +64,7 @@ extension Workspace {
             }
             try recordEvent(db, issue: issueId, actor: actor.email, kind: "CREATE",
                             text: "created with \(plan.steps.count) stage(s) and \(taskCount) task(s)")
-            try computeApproval(db, issueId: issueId, plan: plan, actor: actor)
+            try computeApproval(db, issueId: issueId)
             return try fetchIssue(issueId, db)
         }
     }
@@ -209,7 +209,7 @@ extension Workspace {
             try db.execute(sql: "UPDATE planSpec SET sheet = ? WHERE issue = ? AND specId = ?", arguments: [sheetId, id, specId])
             try db.execute(sql: "UPDATE task SET sheet = ? WHERE issue = ? AND specId = ?", arguments: [sheetId, id, specId])
             try recordEvent(db, issue: id, actor: actor.email, kind: "EDIT_SQL", text: "SQL of spec \(specId) changed; approvals reset")
-            try recomputeApproval(db, issueId: id, actor: actor)
+            try computeApproval(db, issueId: id)
             return try fetchIssue(id, db)
         }
     }

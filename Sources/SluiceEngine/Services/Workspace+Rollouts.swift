@@ -2,24 +2,20 @@ import Foundation
 import GRDB
 
 extension Workspace {
-    /// Tasks of an issue (or all tasks of the given ids) with their waiting causes.
+    /// Tasks of an issue, in plan order, with their waiting causes.
     func fetchTasks(_ db: Database, issue: Int64) throws -> [RolloutTask] {
         let ctx = try SchedulingContext(db, now: now)
         let runnerActive = try hasActiveRunner(db)
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT t.*, st.environment, d.instance || '/' || d.name AS dbname
-            FROM task t JOIN stage st ON st.id = t.stage JOIN targetDatabase d ON d.id = t.database
-            WHERE t.issue = ? ORDER BY st.position, t.position
-            """, arguments: [issue])
-        let schedulable = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: SchedulableTask.selectSQL + " WHERE t.issue = ?", arguments: [issue])
-            .map { r in (r["id"] as Int64, SchedulableTask(row: r)) })
+        let rows = try Row.fetchAll(db, sql: SchedulableTask.select(
+            extraColumns: "t.type, t.schemaVersion, t.skipReason, d.instance || '/' || d.name AS dbname")
+            + " WHERE t.issue = ? ORDER BY st.position, t.position", arguments: [issue])
         let latestRuns = Dictionary(try TaskRun.fetchAll(db, sql: """
             SELECT r.* FROM taskRun r JOIN task t ON t.id = r.task
             WHERE t.issue = ? AND r.attempt = (SELECT MAX(attempt) FROM taskRun WHERE task = r.task)
             """, arguments: [issue]).map { ($0.taskId, $0) }, uniquingKeysWith: { a, _ in a })
         return try rows.map { row in
             let id: Int64 = row["id"]
-            let cause = try schedulable[id].flatMap { try ctx.waitingCause(for: $0, runnerActive: runnerActive) }
+            let cause = try ctx.waitingCause(for: SchedulableTask(row: row), runnerActive: runnerActive)
             return RolloutTask(
                 id: id, issueId: row["issue"], stageId: row["stage"], environment: row["environment"], position: row["position"],
                 specId: row["specId"], databaseId: row["database"], database: row["dbname"],

@@ -93,16 +93,7 @@ struct LoginCommand: ParsableCommand {
             options.user = email
             let ctx = try CommandContext(options)
             let p = try ctx.principal()
-            let token = try ctx.workspace.createSession(for: p)
-            let data = try JSONEncoder().encode(SavedSession(email: p.email, token: token))
-            _ = FileManager.default.createFile(atPath: ctx.sessionFile, contents: nil, attributes: [.posixPermissions: 0o600])
-            chmod(ctx.sessionFile, 0o600)
-            guard let handle = FileHandle(forWritingAtPath: ctx.sessionFile) else {
-                throw SluiceError.failure("cannot write \(ctx.sessionFile)")
-            }
-            try handle.truncate(atOffset: 0)
-            handle.write(data)
-            try handle.close()
+            try ctx.saveSession(SavedSession(email: p.email, token: try ctx.workspace.createSession(for: p)))
             try ctx.emit(p) { "Signed in as \(p.email) (\(p.role))." }
         }
     }
@@ -115,10 +106,7 @@ struct LogoutCommand: ParsableCommand {
     func run() throws {
         try runCommand {
             let ctx = try CommandContext(global)
-            if let data = FileManager.default.contents(atPath: ctx.sessionFile),
-               let saved = try? JSONDecoder().decode(SavedSession.self, from: data) {
-                try ctx.workspace.endSession(token: saved.token)
-            }
+            if let saved = ctx.savedSession() { try ctx.workspace.endSession(token: saved.token) }
             try? FileManager.default.removeItem(atPath: ctx.sessionFile)
             try ctx.emit(["signedOut": true]) { "Signed out." }
         }

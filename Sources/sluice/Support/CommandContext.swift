@@ -19,13 +19,25 @@ struct CommandContext {
         if let email = options.user ?? options.env["SLUICE_USER"], !email.isEmpty {
             return try workspace.authenticate(email: email, password: try password(for: email))
         }
-        if let data = FileManager.default.contents(atPath: sessionFile),
-           let saved = try? JSONDecoder().decode(SavedSession.self, from: data),
-           let p = try workspace.principal(forSession: saved.token) {
+        if let saved = savedSession(), let p = try workspace.principal(forSession: saved.token) {
             return p
         }
         throw SluiceError(.permissionDenied, "not signed in",
                           hint: "Run `sluice login EMAIL`, or set SLUICE_USER and SLUICE_PASSWORD (or pass --user EMAIL --password-stdin).")
+    }
+
+    /// The session saved by `sluice login` in this workspace, if any.
+    func savedSession() -> SavedSession? {
+        FileManager.default.contents(atPath: sessionFile).flatMap { try? JSONDecoder().decode(SavedSession.self, from: $0) }
+    }
+
+    /// Saves a session token readable only by its owner.
+    func saveSession(_ session: SavedSession) throws {
+        let data = try JSONEncoder().encode(session)
+        try? FileManager.default.removeItem(atPath: sessionFile)
+        guard FileManager.default.createFile(atPath: sessionFile, contents: data, attributes: [.posixPermissions: 0o600]) else {
+            throw SluiceError.failure("cannot write \(sessionFile)", hint: "Check that the workspace directory is writable.")
+        }
     }
 
     func password(for email: String) throws -> String {
