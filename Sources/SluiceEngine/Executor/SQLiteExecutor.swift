@@ -4,7 +4,7 @@ import SluiceSQL
 
 /// Applies task runs to SQLite targets statement by statement, the change and its history row in
 /// one transaction (DESIGN §4).
-public struct SQLiteExecutor: Sendable {
+public struct SQLiteExecutor: TargetDriver {
     public init() {}
 
     /// Statements SQLite refuses to run inside a transaction.
@@ -121,13 +121,13 @@ public struct SQLiteExecutor: Sendable {
     }
 
     /// The committed record of a task run, if the target has one (crash reconciliation).
-    func recordedRun(_ database: TargetDatabase, workspace: String, run: Int64) throws -> MigrationRecord? {
+    public func recordedRun(_ database: TargetDatabase, workspace: String, run: Int64) throws -> MigrationRecord? {
         let conn = try SQLiteConnection(path: database.location)
         return try MigrationHistory.record(conn, workspace: workspace, taskRun: run)
     }
 
     /// Accepts the live schema as version `version` without running anything.
-    func baseline(_ database: TargetDatabase, version: String, workspace: String, by actor: String) throws -> MigrationRecord {
+    public func baseline(_ database: TargetDatabase, version: String, workspace: String, by actor: String) throws -> MigrationRecord {
         let conn = try SQLiteConnection(path: database.location)
         try conn.execute("BEGIN IMMEDIATE")
         do {

@@ -47,7 +47,7 @@ extension RolloutScheduler {
             verdict = .failed("interrupted outside a transaction: verify before retrying")
         } else if let database {
             do {
-                if try executor.recordedRun(database, workspace: workspaceId, run: run) != nil {
+                if try TargetDrivers.driver(for: database.engine).recordedRun(database, workspace: workspaceId, run: run) != nil {
                     verdict = .done("recovered after the runner stopped: the change had committed")
                 } else {
                     verdict = .failedRetry("interrupted, rolled back")

@@ -30,7 +30,6 @@ public final class RolloutScheduler: @unchecked Sendable {
     public let runnerId: String
     let workspace: Workspace
     let options: Options
-    let executor = SQLiteExecutor()
     let workspaceId: String
     let host: String
     private let cond = NSCondition()
@@ -220,11 +219,7 @@ public final class RolloutScheduler: @unchecked Sendable {
         cond.unlock()
         emit(.runStarted(run: job.runId, task: job.taskId))
         let thread = Thread { [self] in
-            let outcome: ExecutionOutcome
-            switch job.database.engine {
-            case .sqlite: outcome = executor.execute(job, sink: sink, cancel: handle)
-            case .postgres: outcome = .failed("PostgreSQL targets are not supported by this build")
-            }
+            let outcome = TargetDrivers.driver(for: job.database.engine).execute(job, sink: sink, cancel: handle)
             let status: TaskRunStatus
             let message: String
             switch outcome {

@@ -14,7 +14,7 @@ extension Workspace {
     public func history(_ ref: DatabaseRef, by actor: Principal) throws -> [MigrationRecord] {
         let database = try self.database(ref)
         do {
-            return try SQLiteExecutor().history(database)
+            return try TargetDrivers.driver(for: database.engine).history(database)
         } catch let e as SluiceError {
             throw e
         } catch {
@@ -25,8 +25,8 @@ extension Workspace {
     /// Compares the live schema of each database (or one) with the schema its history last recorded.
     public func drift(_ ref: DatabaseRef?, by actor: Principal) throws -> [DriftReport] {
         let targets = try ref.map { [try database($0)] } ?? databases()
-        let executor = SQLiteExecutor()
         return targets.map { d in
+            let executor = TargetDrivers.driver(for: d.engine)
             do {
                 let history = try executor.history(d).filter { $0.status == "DONE" }
                 guard let last = history.last else {
@@ -48,7 +48,7 @@ extension Workspace {
         try store.read { db in try require(.instancesManage, actor, to: "baseline databases", db) }
         let database = try self.database(ref)
         do {
-            return try SQLiteExecutor().baseline(database, version: version, workspace: try workspaceId(), by: actor.email)
+            return try TargetDrivers.driver(for: database.engine).baseline(database, version: version, workspace: try workspaceId(), by: actor.email)
         } catch let e as SluiceError {
             throw e
         } catch {

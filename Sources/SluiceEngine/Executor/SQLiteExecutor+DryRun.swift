@@ -1,0 +1,82 @@
+import Foundation
+import GRDBSQLite
+import SluiceSQL
+
+extension SQLiteExecutor {
+    /// Runs the sheet inside a transaction that is always rolled back; a timer interrupts it past
+    /// `timeLimit`. The target is left exactly as it was.
+    public func dryRun(_ database: TargetDatabase, sql: String, timeLimit: Double, cancel: CancellationHandle) -> DryRunReport {
+        let started = DispatchTime.now().uptimeNanoseconds
+        func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6 }
+        let conn: SQLiteConnection
+        do { conn = try SQLiteConnection(path: database.location) } catch {
+            return DryRunReport(outcome: .failed, statements: [], failure: nil, durationMs: elapsed(), note: "cannot open \(database.ref): \(error)")
+        }
+        let interrupter = conn.interrupter
+        let timedOut = LockedFlag()
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        timer.schedule(deadline: .now() + timeLimit)
+        timer.setEventHandler { timedOut.set(); cancel.cancel() }
+        cancel.setHandler { interrupter.interrupt() }
+        timer.resume()
+        defer { timer.cancel(); cancel.setHandler(nil) }
+
+        let lines = LineIndex(sql)
+        var statements: [DryRunReport.Statement] = []
+        var index = 0
+        do {
+            try conn.execute("BEGIN IMMEDIATE")
+            defer { if !conn.isAutocommit { try? conn.execute("ROLLBACK") } }
+            try conn.forEachStatement(sql) { start, _, run in
+                let pos = lines.position(ofByteOffset: start)
+                if SQLiteExecutor.isNonTransactional(String(decoding: Array(sql.utf8)[start...].prefix(16), as: UTF8.self)) {
+                    index += 1 // VACUUM cannot run in the rolled-back transaction: skipped, not failed
+                    return
+                }
+                let before = conn.totalChanges
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                try run()
+                statements.append(.init(index: index, line: pos.line, column: pos.column,
+                                        durationMs: Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6,
+                                        affectedRows: conn.totalChanges - before))
+                index += 1
+            }
+            return DryRunReport(outcome: .success, statements: statements, failure: nil, durationMs: elapsed())
+        } catch let failure as StatementFailure {
+            if failure.error.isInterrupt {
+                let outcome: DryRunReport.Outcome = timedOut.value ? .timedOut : .canceled
+                let note = timedOut.value ? String(format: "stopped after the %.0f s time cap; rolled back", timeLimit) : "canceled; rolled back"
+                return DryRunReport(outcome: outcome, statements: statements, failure: nil, durationMs: elapsed(), note: note)
+            }
+            let pos = lines.position(ofByteOffset: failure.error.offset ?? failure.start)
+            return DryRunReport(outcome: .failed, statements: statements,
+                                failure: .init(statementIndex: index, line: pos.line, column: pos.column, message: failure.error.message),
+                                durationMs: elapsed())
+        } catch {
+            return DryRunReport(outcome: .failed, statements: statements, failure: nil, durationMs: elapsed(), note: "\(error)")
+        }
+    }
+
+    /// Exact `count(*)` of each existing table (SQLite keeps no statistics worth trusting).
+    public func tableRowCounts(_ database: TargetDatabase, tables: [String]) throws -> [String: RowCount] {
+        let conn = try SQLiteConnection(path: database.location)
+        var counts: [String: RowCount] = [:]
+        for table in Set(tables) {
+            let exists = try conn.query("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ? COLLATE NOCASE", [.text(table)])
+            guard !exists.isEmpty else { continue }
+            let quoted = "\"" + table.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            if let n = try conn.query("SELECT count(*) FROM \(quoted)").first?.first?.integer {
+                counts[table] = RowCount(rows: n, exact: true)
+            }
+        }
+        return counts
+    }
+}
+
+/// A flag set from one thread and read from another.
+final class LockedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var flag = false
+    func set() { lock.withLock { flag = true } }
+    var value: Bool { lock.withLock { flag } }
+}

@@ -1,0 +1,97 @@
+import Foundation
+
+/// Everything the engine does inside a target database, per engine. The scheduler, history,
+/// drift, baseline and plan checks go through this and never name an engine themselves.
+public protocol TargetDriver: Sendable {
+    /// Applies one task run: statements, then the history row, in one transaction where possible.
+    func execute(_ job: TaskJob, sink: any TaskRunSink, cancel: CancellationHandle) -> ExecutionOutcome
+    /// The target's `sluice_migration_history`, oldest first (empty when it has none yet).
+    func history(_ database: TargetDatabase) throws -> [MigrationRecord]
+    /// The normalised schema dump of the live database.
+    func liveSchema(_ database: TargetDatabase) throws -> String
+    /// The committed history row of a task run, if any (crash reconciliation).
+    func recordedRun(_ database: TargetDatabase, workspace: String, run: Int64) throws -> MigrationRecord?
+    /// Records the live schema as `version` without running anything.
+    func baseline(_ database: TargetDatabase, version: String, workspace: String, by actor: String) throws -> MigrationRecord
+    /// Runs `sql` for real inside a transaction that is always rolled back. Gives up (outcome
+    /// `.timedOut`) after `timeLimit` seconds.
+    func dryRun(_ database: TargetDatabase, sql: String, timeLimit: Double, cancel: CancellationHandle) -> DryRunReport
+    /// Row counts of the named tables (exact or from statistics, as `RowCount.exact` says).
+    /// Tables that do not exist are left out.
+    func tableRowCounts(_ database: TargetDatabase, tables: [String]) throws -> [String: RowCount]
+}
+
+/// A table's size as the target reports it.
+public struct RowCount: Sendable, Codable, Equatable {
+    public var rows: Int64
+    /// False when the figure is the planner's estimate (PostgreSQL statistics on a large table).
+    public var exact: Bool
+    public init(rows: Int64, exact: Bool) { self.rows = rows; self.exact = exact }
+}
+
+/// What a dry run found: every statement that ran, and the first failure with its position.
+public struct DryRunReport: Sendable, Codable, Equatable {
+    public enum Outcome: String, Sendable, Codable { case success = "SUCCESS", failed = "FAILED", timedOut = "TIMED_OUT", canceled = "CANCELED" }
+
+    public struct Statement: Sendable, Codable, Equatable {
+        public var index: Int
+        public var line: Int
+        public var column: Int
+        public var durationMs: Double
+        /// Rows the statement changed (exact: it really ran, then was rolled back).
+        public var affectedRows: Int64
+        public init(index: Int, line: Int, column: Int, durationMs: Double, affectedRows: Int64) {
+            self.index = index; self.line = line; self.column = column; self.durationMs = durationMs; self.affectedRows = affectedRows
+        }
+    }
+
+    public struct Failure: Sendable, Codable, Equatable {
+        /// Zero-based index of the failing statement in the sheet.
+        public var statementIndex: Int
+        public var line: Int
+        public var column: Int
+        public var message: String
+        public init(statementIndex: Int, line: Int, column: Int, message: String) {
+            self.statementIndex = statementIndex; self.line = line; self.column = column; self.message = message
+        }
+    }
+
+    public var outcome: Outcome
+    public var statements: [Statement]
+    public var failure: Failure?
+    public var durationMs: Double
+    /// Why the dry run did not finish (timeout, cannot connect), when it did not.
+    public var note: String?
+
+    public init(outcome: Outcome, statements: [Statement], failure: Failure?, durationMs: Double, note: String? = nil) {
+        self.outcome = outcome; self.statements = statements; self.failure = failure; self.durationMs = durationMs; self.note = note
+    }
+}
+
+/// The driver for each engine this build supports.
+public enum TargetDrivers {
+    public static func driver(for engine: DatabaseEngine) -> any TargetDriver {
+        switch engine {
+        case .sqlite: return SQLiteExecutor()
+        case .postgres: return UnavailableDriver(engine: engine)
+        }
+    }
+}
+
+/// Refuses every operation with a clear message (an engine this build cannot reach).
+struct UnavailableDriver: TargetDriver {
+    let engine: DatabaseEngine
+    private var error: SluiceError {
+        SluiceError.precondition("\(engine.rawValue) targets are not supported by this build yet",
+                                 hint: "Use SQLite targets, or a build with PostgreSQL support.")
+    }
+    func execute(_ job: TaskJob, sink: any TaskRunSink, cancel: CancellationHandle) -> ExecutionOutcome { .failed(error.message) }
+    func history(_ database: TargetDatabase) throws -> [MigrationRecord] { throw error }
+    func liveSchema(_ database: TargetDatabase) throws -> String { throw error }
+    func recordedRun(_ database: TargetDatabase, workspace: String, run: Int64) throws -> MigrationRecord? { throw error }
+    func baseline(_ database: TargetDatabase, version: String, workspace: String, by actor: String) throws -> MigrationRecord { throw error }
+    func dryRun(_ database: TargetDatabase, sql: String, timeLimit: Double, cancel: CancellationHandle) -> DryRunReport {
+        DryRunReport(outcome: .failed, statements: [], failure: nil, durationMs: 0, note: error.message)
+    }
+    func tableRowCounts(_ database: TargetDatabase, tables: [String]) throws -> [String: RowCount] { throw error }
+}
