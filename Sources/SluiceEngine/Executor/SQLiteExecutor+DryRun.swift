@@ -73,6 +73,11 @@ extension SQLiteExecutor {
     }
 }
 
+extension SQLiteExecutor {
+    /// SQLite has no row estimates; the dry run reports exact counts instead.
+    public func estimateAffectedRows(_ database: TargetDatabase, statement: String) throws -> Int64? { nil }
+}
+
 /// A flag set from one thread and read from another.
 final class LockedFlag: @unchecked Sendable {
     private let lock = NSLock()

@@ -19,6 +19,9 @@ public protocol TargetDriver: Sendable {
     /// Row counts of the named tables (exact or from statistics, as `RowCount.exact` says).
     /// Tables that do not exist are left out.
     func tableRowCounts(_ database: TargetDatabase, tables: [String]) throws -> [String: RowCount]
+    /// The planner's estimate of the rows one DML statement would change (PostgreSQL
+    /// `EXPLAIN (FORMAT JSON)`); nil when the engine gives none (SQLite: the dry run counts exactly).
+    func estimateAffectedRows(_ database: TargetDatabase, statement: String) throws -> Int64?
 }
 
 /// A table's size as the target reports it.
@@ -94,4 +97,5 @@ struct UnavailableDriver: TargetDriver {
         DryRunReport(outcome: .failed, statements: [], failure: nil, durationMs: 0, note: error.message)
     }
     func tableRowCounts(_ database: TargetDatabase, tables: [String]) throws -> [String: RowCount] { throw error }
+    func estimateAffectedRows(_ database: TargetDatabase, statement: String) throws -> Int64? { throw error }
 }
