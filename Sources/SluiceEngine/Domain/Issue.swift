@@ -12,6 +12,10 @@ public struct Issue: Sendable, Codable, Equatable, FetchableRecord {
     public var status: IssueStatus
     public var approvalStatus: ApprovalStatus
     public var riskLevel: RiskLevel
+    /// The risk source (DDL, DML, CREATE_DATABASE) whose approval flow applies.
+    public var riskSource: String
+    /// Why the issue has its risk level: the rule and task that decided it.
+    public var riskReason: String
     public var createdAt: Date
     public var updatedAt: Date
 
@@ -25,6 +29,8 @@ public struct Issue: Sendable, Codable, Equatable, FetchableRecord {
         status = IssueStatus(rawValue: row["status"]) ?? .open
         approvalStatus = ApprovalStatus(rawValue: row["approvalStatus"]) ?? .skipped
         riskLevel = RiskLevel(rawValue: row["riskLevel"]) ?? .low
+        riskSource = row["riskSource"] ?? RiskSource.ddl.rawValue
+        riskReason = row["riskReason"] ?? ""
         createdAt = Date(timeIntervalSince1970: row["createdAt"])
         updatedAt = Date(timeIntervalSince1970: row["updatedAt"])
     }

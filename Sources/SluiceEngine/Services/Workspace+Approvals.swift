@@ -2,31 +2,38 @@ import Foundation
 import GRDB
 
 extension Workspace {
-    /// Picks the approval flow for an issue from the approval rules (source × level) and records its steps.
-    /// Risk rules come with governance; until then every issue is LOW risk.
+    /// Computes the issue's risk (highest over every task × statement) and records the steps of
+    /// the approval flow its source × level cell names. Among sources tied at the highest level,
+    /// the longest flow wins. No flow for the cell: no approval needed.
     func computeApproval(_ db: Database, issueId: Int64) throws {
-        let types = try String.fetchAll(db, sql: "SELECT DISTINCT type FROM planSpec WHERE issue = ?", arguments: [issueId])
-        let source = types.contains(SpecType.data.rawValue) && !types.contains(SpecType.migrate.rawValue) ? "DML" : "DDL"
-        let level = RiskLevel.low
-        try db.execute(sql: "DELETE FROM issueApproval WHERE issue = ?", arguments: [issueId])
-        let roles: [String]
-        if let flow = try String.fetchOne(db, sql: """
-            SELECT f.roles FROM approvalRule r JOIN approvalFlow f ON f.name = r.flow WHERE r.source = ? AND r.level = ?
-            """, arguments: [source, level.rawValue]) {
-            roles = JSONColumn.decodeStrings(flow)
-        } else {
-            roles = []
+        let risk = try assessRisk(db, issueId: issueId)
+        var source = risk.sources.first ?? .ddl
+        var roles: [String] = []
+        var flowName: String?
+        for candidate in risk.sources {
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT f.name, f.roles FROM approvalRule r JOIN approvalFlow f ON f.name = r.flow WHERE r.source = ? AND r.level = ?
+                """, arguments: [candidate.rawValue, risk.level.rawValue]) else { continue }
+            let flowRoles = JSONColumn.decodeStrings(row["roles"])
+            if flowName == nil || flowRoles.count > roles.count {
+                source = candidate
+                roles = flowRoles
+                flowName = row["name"]
+            }
         }
+        try db.execute(sql: "DELETE FROM issueApproval WHERE issue = ?", arguments: [issueId])
         for (i, role) in roles.enumerated() {
             try db.execute(sql: "INSERT INTO issueApproval (issue, position, role, status) VALUES (?, ?, ?, 'PENDING')",
                            arguments: [issueId, i, role])
         }
         let status: ApprovalStatus = roles.isEmpty ? .skipped : .pending
-        try db.execute(sql: "UPDATE issue SET approvalStatus = ?, riskLevel = ? WHERE id = ?",
-                       arguments: [status.rawValue, level.rawValue, issueId])
+        try db.execute(sql: "UPDATE issue SET approvalStatus = ?, riskLevel = ?, riskSource = ?, riskReason = ? WHERE id = ?",
+                       arguments: [status.rawValue, risk.level.rawValue, source.rawValue, risk.reason, issueId])
+        try recordEvent(db, issue: issueId, actor: Principal.system.email, kind: "RISK",
+                        text: "risk \(risk.level.rawValue) (\(source.rawValue)): \(risk.reason)")
         try recordEvent(db, issue: issueId, actor: Principal.system.email, kind: "APPROVAL",
-                        text: roles.isEmpty ? "risk \(level.rawValue) (\(source)): no approval needed"
-                                            : "risk \(level.rawValue) (\(source)): approval by \(roles.joined(separator: " → "))")
+                        text: flowName.map { "approval flow \($0): \(roles.joined(separator: " → "))" }
+                            ?? "no approval flow for \(source.rawValue) × \(risk.level.rawValue): no approval needed")
     }
 
     func fetchApprovals(_ db: Database, issue: Int64) throws -> [IssueApproval] {
@@ -45,11 +52,12 @@ extension Workspace {
             try db.execute(sql: "UPDATE issueApproval SET status = 'APPROVED', approver = ?, at = ? WHERE issue = ? AND position = ?",
                            arguments: [actor.email, now, id, position])
             let remaining = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM issueApproval WHERE issue = ? AND status = 'PENDING'", arguments: [id]) ?? 0
-            if remaining == 0 {
-                try db.execute(sql: "UPDATE issue SET approvalStatus = 'APPROVED' WHERE id = ?", arguments: [id])
-            }
             let suffix = comment.map { ": \($0)" } ?? ""
             try recordEvent(db, issue: id, actor: actor.email, kind: "APPROVE", text: "approved as \(role)\(suffix)")
+            if remaining == 0 {
+                try db.execute(sql: "UPDATE issue SET approvalStatus = 'APPROVED' WHERE id = ?", arguments: [id])
+                try recordEvent(db, issue: id, actor: Principal.system.email, kind: "APPROVED", text: "every approval step approved: the issue may roll out")
+            }
             return try fetchIssue(id, db)
         }
     }
@@ -89,7 +97,7 @@ extension Workspace {
         }
     }
 
-    private func currentApprovalStep(_ db: Database, issue: Issue) throws -> (Int, String) {
+    func currentApprovalStep(_ db: Database, issue: Issue) throws -> (Int, String) {
         guard issue.status == .open else { throw SluiceError.precondition("issue #\(issue.id) is \(issue.status.rawValue)") }
         switch issue.approvalStatus {
         case .skipped: throw SluiceError.precondition("issue #\(issue.id) needs no approval")
@@ -104,7 +112,7 @@ extension Workspace {
         return (row["position"], row["role"])
     }
 
-    private func requireApprover(_ db: Database, issue: Issue, actor: Principal, role: String) throws {
+    func requireApprover(_ db: Database, issue: Issue, actor: Principal, role: String) throws {
         let project = try fetchProject(issue.project, db)
         if actor.email.lowercased() == issue.creator.lowercased() && !project.allowSelfApproval {
             throw SluiceError(.permissionDenied, "permission denied: \(actor.email) created issue #\(issue.id) and cannot approve it",

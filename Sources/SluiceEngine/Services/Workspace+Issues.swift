@@ -205,6 +205,11 @@ extension Workspace {
                 throw SluiceError.precondition("spec \(specId) of issue #\(id) has tasks that already ran",
                                                hint: "Create a new issue for a further change.")
             }
+            let active = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM task WHERE issue = ? AND status IN ('PENDING', 'RUNNING')", arguments: [id]) ?? 0
+            guard active == 0 else {
+                throw SluiceError.precondition("issue #\(id) has \(active) task(s) pending or running; its plan cannot change now",
+                                               hint: "Wait for them to finish or cancel them (`sluice task cancel TASK`).")
+            }
             let sheetId = try storeSheet(sql, db)
             try db.execute(sql: "UPDATE planSpec SET sheet = ? WHERE issue = ? AND specId = ?", arguments: [sheetId, id, specId])
             try db.execute(sql: "UPDATE task SET sheet = ? WHERE issue = ? AND specId = ?", arguments: [sheetId, id, specId])

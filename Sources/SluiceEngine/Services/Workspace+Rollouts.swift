@@ -128,6 +128,11 @@ extension Workspace {
                 throw SluiceError.precondition("task #\(id) is \(status.rawValue); only FAILED or CANCELED tasks can be retried")
             }
             guard row["issueStatus"] == IssueStatus.open.rawValue else { throw SluiceError.precondition("issue #\(row["issue"] as Int64) is not open") }
+            let approval = ApprovalStatus(rawValue: row["approvalStatus"]) ?? .pending
+            guard approval.allowsRollout else {
+                throw SluiceError.precondition("issue #\(row["issue"] as Int64) is not approved (approval \(approval.rawValue))",
+                                               hint: "It rolls out once every step of its approval flow has approved.")
+            }
             try requireRolloutRole(db, actor: actor, project: project, environment: row["environment"])
             try createRun(db, task: id, by: actor.email)
             try recordEvent(db, issue: row["issue"], actor: actor.email, kind: "RETRY", text: "task #\(id) on \(row["dbname"] as String) retried")

@@ -195,6 +195,7 @@ extension Metastore {
             );
             """)
         }
+        registerGovernanceMigration(&m)
         return m
     }()
 }
