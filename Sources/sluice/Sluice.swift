@@ -12,7 +12,7 @@ struct Sluice: ParsableCommand {
             InitCommand.self, DemoCommand.self, TUICommand.self, RunCommand.self,
             LoginCommand.self, LogoutCommand.self, WhoamiCommand.self,
             EnvCommand.self, InstanceCommand.self, DbCommand.self, MemberCommand.self, RoleCommand.self,
-            ProjectCommand.self, FlowCommand.self, ApprovalRuleCommand.self,
+            ProjectCommand.self, FlowCommand.self, ApprovalRuleCommand.self, RiskCommand.self, SettingsCommand.self,
             IssueCommand.self, RolloutCommand.self, TaskCommand.self, SQLCommand.self,
         ]
     )

@@ -113,14 +113,14 @@ extension Workspace {
     }
 
     func requireApprover(_ db: Database, issue: Issue, actor: Principal, role: String) throws {
-        let project = try fetchProject(issue.project, db)
-        if actor.email.lowercased() == issue.creator.lowercased() && !project.allowSelfApproval {
-            throw SluiceError(.permissionDenied, "permission denied: \(actor.email) created issue #\(issue.id) and cannot approve it",
-                              hint: "Project \(project.key) does not allow self-approval; ask a holder of the \(role) role.")
-        }
         guard try roles(of: actor, in: issue.project, db).contains(role) else {
             throw SluiceError(.permissionDenied, "permission denied: \(actor.email) is not an approver of this step (needs role \(role))",
                               hint: "Ask a holder of the \(role) role in project \(issue.project).")
+        }
+        let project = try fetchProject(issue.project, db)
+        if actor.email.lowercased() == issue.creator.lowercased() && !project.allowSelfApproval {
+            throw SluiceError(.permissionDenied, "permission denied: \(actor.email) created issue #\(issue.id) and cannot approve it",
+                              hint: "Project \(project.key) does not allow self-approval (`sluice project set \(project.key) --allow-self-approval true`); ask another holder of the \(role) role.")
         }
     }
 }

@@ -5,7 +5,7 @@ extension SluiceError {
     /// A condition that does not compile: the message says where, with the line and a caret.
     static func invalidCondition(_ e: ExpressionError, context: String = "condition") -> SluiceError {
         .usage("invalid \(context): \(e.description)\n\(e.caretSnippet())",
-               hint: "Variables: \(RiskVariable.allCases.map(\.rawValue).joined(separator: ", ")). See `sluice risk templates` for examples.")
+               hint: "`sluice risk templates` lists the variables, with examples.")
     }
 }
 

@@ -101,6 +101,7 @@ struct IssueCommand: ParsableCommand {
     static func render(_ d: IssueDetail) -> String {
         var out = ["#\(d.issue.id) \(d.issue.title)",
                    "  \(d.issue.status.rawValue) · risk \(d.issue.riskLevel.rawValue) · approval \(d.issue.approvalStatus.rawValue) · project \(d.issue.project) · by \(d.issue.creator)"]
+        if !d.issue.riskReason.isEmpty { out.append("  risk \(d.issue.riskLevel.rawValue) (\(d.issue.riskSource)): \(d.issue.riskReason)") }
         if !d.approvals.isEmpty {
             out.append("  approvals: " + d.approvals.map { a in
                 let mark = a.status == "APPROVED" ? "✓" : a.status == "REJECTED" ? "✗" : "○"

@@ -189,7 +189,7 @@ struct RoleCommand: ParsableCommand {
 
 struct ProjectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "project", abstract: "Projects and their members.",
-                                                    subcommands: [List.self, Create.self, Member.self])
+                                                    subcommands: [List.self, Create.self, Member.self, ProjectSetCommand.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List projects.")

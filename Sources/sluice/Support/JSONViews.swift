@@ -46,6 +46,8 @@ struct IssueShowJSON: Encodable {
     var status: String
     var approvalStatus: String
     var riskLevel: String
+    var riskSource: String
+    var riskReason: String
     var approvals: [Approval]
     var plan: [Spec]
     var rollout: Rollout
@@ -58,6 +60,7 @@ struct IssueShowJSON: Encodable {
         id = d.issue.id; project = d.issue.project; title = d.issue.title; description = d.issue.description
         creator = d.issue.creator; assignee = d.issue.assignee; status = d.issue.status.rawValue
         approvalStatus = d.issue.approvalStatus.rawValue; riskLevel = d.issue.riskLevel.rawValue
+        riskSource = d.issue.riskSource; riskReason = d.issue.riskReason
         approvals = d.approvals.map { Approval(role: $0.role, status: $0.status, approver: $0.approver) }
         plan = d.specs.map { Spec(id: $0.id, target: $0.target, type: $0.type.rawValue, schemaVersion: $0.schemaVersion,
                                   sheetSha256: $0.sheetSHA256, dependsOnSpecs: $0.dependsOnSpecs, earliestAllowedTime: $0.earliestAllowedTime) }
