@@ -1,0 +1,153 @@
+/// Classifies PostgreSQL statements from PostgreSQL's own parse tree.
+enum PostgresClassifier {
+    static func classify(_ statement: SQLStatement) -> ClassifiedStatement {
+        do {
+            let nodes = try PgParser.parse(statement.text)
+            guard let node = nodes.first?.node else {
+                return KeywordClassifier.classify(statement, note: nil)
+            }
+            return classify(statement, node: node)
+        } catch {
+            return KeywordClassifier.classify(statement, note: "PostgreSQL cannot parse this statement: \(error.message)")
+        }
+    }
+
+    /// The classification of a statement whose parse tree is `node`.
+    static func classify(_ statement: SQLStatement, node: PgNode) -> ClassifiedStatement {
+        let type = statementType(node)
+        return ClassifiedStatement(
+            statement: statement, type: type, category: StatementTypes.category(of: type),
+            tables: tables(node), transactional: isTransactional(node))
+    }
+
+    /// Bytebase-style type of a raw statement node.
+    static func statementType(_ node: PgNode) -> String {
+        guard let tag = node.tag else { return "UNKNOWN" }
+        switch tag {
+        case "CreateStmt": return "CREATE_TABLE"
+        case "CreateTableAsStmt": return node["objtype"]?.string == "OBJECT_MATVIEW" ? "CREATE_MATERIALIZED_VIEW" : "CREATE_TABLE_AS"
+        case "AlterTableStmt": return "ALTER_" + objectName(node["objtype"]?.string, default: "TABLE")
+        case "IndexStmt": return "CREATE_INDEX"
+        case "DropStmt": return "DROP_" + objectName(node["removeType"]?.string, default: "OBJECT")
+        case "RenameStmt": return "RENAME_" + objectName(node["renameType"]?.string, default: "OBJECT")
+        case "InsertStmt": return "INSERT"
+        case "UpdateStmt": return "UPDATE"
+        case "DeleteStmt": return "DELETE"
+        case "MergeStmt": return "MERGE"
+        case "SelectStmt": return node["intoClause"] == nil ? "SELECT" : "CREATE_TABLE_AS"
+        case "TruncateStmt": return "TRUNCATE"
+        case "CopyStmt": return "COPY"
+        case "ViewStmt": return "CREATE_VIEW"
+        case "CreateFunctionStmt": return node["is_procedure"]?.bool == true ? "CREATE_PROCEDURE" : "CREATE_FUNCTION"
+        case "CreateTrigStmt": return "CREATE_TRIGGER"
+        case "CreateSeqStmt": return "CREATE_SEQUENCE"
+        case "AlterSeqStmt": return "ALTER_SEQUENCE"
+        case "CreateSchemaStmt": return "CREATE_SCHEMA"
+        case "CreateExtensionStmt": return "CREATE_EXTENSION"
+        case "CreateEnumStmt", "CompositeTypeStmt", "CreateRangeStmt": return "CREATE_TYPE"
+        case "AlterEnumStmt": return "ALTER_TYPE"
+        case "CreateDomainStmt": return "CREATE_DOMAIN"
+        case "CreatedbStmt": return "CREATE_DATABASE"
+        case "DropdbStmt": return "DROP_DATABASE"
+        case "CommentStmt": return "COMMENT"
+        case "GrantStmt": return node["is_grant"]?.bool == true ? "GRANT" : "REVOKE"
+        case "GrantRoleStmt": return node["is_grant"]?.bool == true ? "GRANT" : "REVOKE"
+        case "VariableSetStmt": return node["kind"]?.string == "VAR_RESET" ? "RESET" : "SET"
+        case "VariableShowStmt": return "SHOW"
+        case "TransactionStmt": return transactionType(node["kind"]?.string)
+        case "DoStmt": return "DO"
+        case "CallStmt": return "CALL"
+        case "ExplainStmt": return "EXPLAIN"
+        case "VacuumStmt": return node["is_vacuumcmd"]?.bool == true ? "VACUUM" : "ANALYZE"
+        case "ReindexStmt": return "REINDEX"
+        case "ClusterStmt": return "CLUSTER"
+        case "LockStmt": return "LOCK"
+        case "RefreshMatViewStmt": return "REFRESH_MATERIALIZED_VIEW"
+        case "CreatePolicyStmt": return "CREATE_POLICY"
+        case "CreateRoleStmt": return "CREATE_ROLE"
+        case "AlterSystemStmt": return "ALTER_SYSTEM"
+        case "CreateTableSpaceStmt": return "CREATE_TABLESPACE"
+        case "DropTableSpaceStmt": return "DROP_TABLESPACE"
+        default: return screamingSnake(tag.hasSuffix("Stmt") ? String(tag.dropLast(4)) : tag)
+        }
+    }
+
+    /// `OBJECT_MATVIEW` → `MATERIALIZED_VIEW`, `OBJECT_TABLE` → `TABLE`.
+    private static func objectName(_ objectType: String?, default fallback: String) -> String {
+        guard let objectType, objectType.hasPrefix("OBJECT_") else { return fallback }
+        let name = String(objectType.dropFirst("OBJECT_".count))
+        switch name {
+        case "MATVIEW": return "MATERIALIZED_VIEW"
+        case "TABCONSTRAINT": return "CONSTRAINT"
+        default: return name
+        }
+    }
+
+    private static func transactionType(_ kind: String?) -> String {
+        switch kind {
+        case "TRANS_STMT_BEGIN", "TRANS_STMT_START": return "BEGIN"
+        case "TRANS_STMT_COMMIT": return "COMMIT"
+        case "TRANS_STMT_ROLLBACK": return "ROLLBACK"
+        case "TRANS_STMT_SAVEPOINT": return "SAVEPOINT"
+        case "TRANS_STMT_RELEASE": return "RELEASE"
+        case "TRANS_STMT_ROLLBACK_TO": return "ROLLBACK"
+        default: return "TRANSACTION"
+        }
+    }
+
+    private static func screamingSnake(_ camel: String) -> String {
+        var out = ""
+        for (i, c) in camel.enumerated() {
+            if c.isUppercase, i > 0 { out.append("_") }
+            out.append(contentsOf: c.uppercased())
+        }
+        return out
+    }
+
+    /// Whether PostgreSQL lets the statement run inside a transaction block.
+    static func isTransactional(_ node: PgNode) -> Bool {
+        switch node.tag {
+        case "IndexStmt": return node["concurrent"]?.bool != true
+        case "DropStmt": return node["concurrent"]?.bool != true
+        case "ReindexStmt":
+            return !(node["params"]?.list.contains { $0["defname"]?.string == "concurrently" } ?? false)
+        case "VacuumStmt" where node["is_vacuumcmd"]?.bool == true: return false
+        case "CreatedbStmt", "DropdbStmt", "AlterSystemStmt", "CreateTableSpaceStmt", "DropTableSpaceStmt",
+             "TransactionStmt", "CreateSubscriptionStmt", "DropSubscriptionStmt":
+            return false
+        case "AlterSubscriptionStmt": return false
+        // ADD VALUE cannot be used in the same transaction, and older servers refuse it in one.
+        case "AlterEnumStmt": return node["newVal"] == nil || node["oldVal"] != nil
+        default: return true
+        }
+    }
+
+    /// Every relation named in the statement, qualified as written, leaving out names of CTEs.
+    static func tables(_ node: PgNode) -> [String] {
+        var names: [String] = []
+        var ctes = Set<String>()
+        node.walk { n in
+            if n.tag == "CommonTableExpr", let name = n["ctename"]?.string { ctes.insert(name) }
+        }
+        func add(_ name: String?) {
+            guard let name, !name.isEmpty, !names.contains(name) else { return }
+            names.append(name)
+        }
+        if node.tag == "DropStmt", ["OBJECT_TABLE", "OBJECT_VIEW", "OBJECT_MATVIEW", "OBJECT_FOREIGN_TABLE"].contains(node["removeType"]?.string) {
+            for object in node["objects"]?.list ?? [] { add(PgNode.dotted(object)) }
+        }
+        // JSON objects come back unordered: order relations by where they stand in the text.
+        var found: [(location: Int, name: String)] = []
+        node.walk { n in
+            guard let fields = n.fields, let relname = fields["relname"] as? String else { return }
+            let location = (fields["location"] as? Int) ?? Int.max
+            if let schema = fields["schemaname"] as? String {
+                found.append((location, "\(schema).\(relname)"))
+            } else if !ctes.contains(relname) {
+                found.append((location, relname))
+            }
+        }
+        for item in found.sorted(by: { $0.location < $1.location }) { add(item.name) }
+        return names
+    }
+}
