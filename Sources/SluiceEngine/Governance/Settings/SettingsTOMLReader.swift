@@ -43,22 +43,27 @@ struct SettingsTOMLReader {
             problem("sql_review", nil, nil, "SQL review configuration is not supported by this build yet; remove the section")
         }
         var s = WorkspaceSettings()
-        s.environments = entries(root, .environment).map { $0.compactMap { i, t in environment(t, i) } }
-        s.roles = entries(root, .role).map { $0.compactMap { i, t in role(t, i) } }
-        s.riskRules = entries(root, .riskRule).map { $0.compactMap { i, t in riskRule(t, i) } }
-        s.flows = entries(root, .approvalFlow).map { $0.compactMap { i, t in flow(t, i) } }
-        s.approvalRules = entries(root, .approvalRule).map { $0.compactMap { i, t in approvalRule(t, i) } }
-        duplicates(s.environments?.map(\.name), section: "environment", key: "name")
-        duplicates(s.roles?.map(\.name), section: "role", key: "name")
-        duplicates(s.riskRules?.map(\.title), section: "risk_rule", key: "title")
-        duplicates(s.flows?.map(\.name), section: "approval_flow", key: "name")
-        duplicates(s.approvalRules?.map { "\($0.source.rawValue) × \($0.level.rawValue)" }, section: "approval_rule", key: "level")
+        let envs = entries(root, .environment), roles = entries(root, .role), risks = entries(root, .riskRule)
+        let flows = entries(root, .approvalFlow), rules = entries(root, .approvalRule)
+        s.environments = envs.map { $0.compactMap { i, t in environment(t, i) } }
+        s.roles = roles.map { $0.compactMap { i, t in role(t, i) } }
+        s.riskRules = risks.map { $0.compactMap { i, t in riskRule(t, i) } }
+        s.flows = flows.map { $0.compactMap { i, t in flow(t, i) } }
+        s.approvalRules = rules.map { $0.compactMap { i, t in approvalRule(t, i) } }
+        // Duplicates are found on what was written, valid or not.
+        duplicates(envs?.map { $0.1["name"]?.string }, section: "environment", key: "name")
+        duplicates(roles?.map { $0.1["name"]?.string }, section: "role", key: "name")
+        duplicates(risks?.map { $0.1["title"]?.string?.trimmingCharacters(in: .whitespacesAndNewlines) }, section: "risk_rule", key: "title")
+        duplicates(flows?.map { $0.1["name"]?.string }, section: "approval_flow", key: "name")
+        duplicates(rules?.map { t in t.1["source"]?.string.flatMap { s in t.1["level"]?.string.map { "\(s.uppercased()) × \($0.uppercased())" } } },
+                   section: "approval_rule", key: "level")
         return s
     }
 
-    private mutating func duplicates(_ names: [String]?, section: String, key: String) {
+    private mutating func duplicates(_ names: [String?]?, section: String, key: String) {
         var seen: [String: Int] = [:]
-        for (i, n) in (names ?? []).enumerated() {
+        for (i, name) in (names ?? []).enumerated() {
+            guard let n = name else { continue }
             if let first = seen[n] {
                 problem(section, i, key, "\"\(n)\" appears twice (first in \(section)[\(first + 1)])")
             } else {
