@@ -92,13 +92,15 @@ struct IssueCommand: ParsableCommand {
         func run() throws {
             try runCommand {
                 let ctx = try CommandContext(global)
-                let d = try ctx.workspace.issueDetail(id, by: try ctx.principal())
-                try ctx.emit(IssueShowJSON(d)) { IssueCommand.render(d) }
+                let actor = try ctx.principal()
+                let d = try ctx.workspace.issueDetail(id, by: actor)
+                let progress = try ctx.workspace.approvalProgress(issue: id, for: actor)
+                try ctx.emit(IssueShowJSON(d)) { IssueCommand.render(d, progress: progress) }
             }
         }
     }
 
-    static func render(_ d: IssueDetail) -> String {
+    static func render(_ d: IssueDetail, progress: ApprovalProgress? = nil) -> String {
         var out = ["#\(d.issue.id) \(d.issue.title)",
                    "  \(d.issue.status.rawValue) · risk \(d.issue.riskLevel.rawValue) · approval \(d.issue.approvalStatus.rawValue) · project \(d.issue.project) · by \(d.issue.creator)"]
         if !d.issue.riskReason.isEmpty { out.append("  risk \(d.issue.riskLevel.rawValue) (\(d.issue.riskSource)): \(d.issue.riskReason)") }
@@ -107,6 +109,7 @@ struct IssueCommand: ParsableCommand {
                 let mark = a.status == "APPROVED" ? "✓" : a.status == "REJECTED" ? "✗" : "○"
                 return "\(mark) \(a.role)\(a.approver.map { " (\($0))" } ?? "")"
             }.joined(separator: "  →  "))
+            if let progress, let next = progress.nextRole { out.append("  next: \(next): \(progress.note)") }
         }
         for s in d.stages {
             let done = s.tasks.filter { $0.status.finishesStage }.count
