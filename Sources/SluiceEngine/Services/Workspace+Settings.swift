@@ -40,6 +40,8 @@ extension Workspace {
     /// Validates the whole file, then applies it in one metastore transaction. Applying the same
     /// file twice changes nothing the second time.
     public func applySettings(by actor: Principal, toml text: String, file: String = "settings") throws -> SettingsApplyReport {
+        // Permission first: a member who may not apply settings learns that, not the file's problems.
+        try store.read { db in try require(.settingsManage, actor, to: "apply settings", db) }
         let (parsed, problems) = SettingsTOMLReader.read(text)
         guard let settings = parsed else { throw Workspace.invalidSettings(problems, file: file) }
         return try store.write { db in
