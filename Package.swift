@@ -8,16 +8,19 @@ let package = Package(
         .executable(name: "sluice", targets: ["sluice"]),
         .library(name: "SluiceEngine", targets: ["SluiceEngine"]),
         .library(name: "SluiceSQL", targets: ["SluiceSQL"]),
+        .library(name: "SluiceTUI", targets: ["SluiceTUI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // C libraries, one shim header each.
         .systemLibrary(name: "CPgQuery", path: "Sources/CPgQuery"),
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
 
         // SQL understanding: splitting and classification for SQLite and PostgreSQL.
         .target(
@@ -41,11 +44,23 @@ let package = Package(
             ]
         ),
 
+        // The terminal UI: state, reducer, render to frames; only its driver touches ncurses.
+        .target(
+            name: "SluiceTUI",
+            dependencies: [
+                "SluiceEngine",
+                "SluiceSQL",
+                "CNcursesw",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+
         // The command-line front end (argument parsing and wiring only).
         .executableTarget(
             name: "sluice",
             dependencies: [
                 "SluiceEngine",
+                "SluiceTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -60,7 +75,18 @@ let package = Package(
             path: "Benchmarks/sluice-bench"
         ),
 
+        .executableTarget(
+            name: "sluice-tui-bench",
+            dependencies: ["SluiceTUI", "SluiceEngine", "CNcursesw"],
+            path: "Benchmarks/sluice-tui-bench"
+        ),
+
         .testTarget(name: "SluiceSQLTests", dependencies: ["SluiceSQL"]),
+        .testTarget(
+            name: "SluiceTUITests",
+            dependencies: ["SluiceTUI", "SluiceEngine"],
+            exclude: ["Snapshots"]
+        ),
         .testTarget(
             name: "SluiceEngineTests",
             dependencies: [
