@@ -26,8 +26,9 @@ public struct WorkspaceSnapshot: Sendable {
     public var projects: [Project]
     public var issues: [Issue]
     public var environments: [Environment]
-    public init(projects: [Project], issues: [Issue], environments: [Environment]) {
-        self.projects = projects; self.issues = issues; self.environments = environments
+    public var databases: [TargetDatabase]
+    public init(projects: [Project], issues: [Issue], environments: [Environment], databases: [TargetDatabase]) {
+        self.projects = projects; self.issues = issues; self.environments = environments; self.databases = databases
     }
 }
 

@@ -41,6 +41,7 @@ public struct AppState: Sendable {
     /// Indexes into `issues` of the rows shown (project and filter applied).
     public var visibleIssues: [Int] = []
     public var environments: [Environment] = []
+    public var databases: [TargetDatabase] = []
 
     public var focus: Pane = .issues
     public var tab: DetailTab = .overview
@@ -70,6 +71,8 @@ public struct AppState: Sendable {
     public var quitRequested = false
     public var size = Size(width: 120, height: 36)
     public var unicode = true
+    /// The keymap in use, so hints show remapped keys.
+    public var hintKeymap: Keymap?
 
     public init(workspaceName: String, principal: Principal? = nil) {
         self.workspaceName = workspaceName
@@ -151,4 +154,8 @@ public struct CommandLineState: Equatable, Sendable {
 public struct StatusMessage: Equatable, Sendable {
     public var text: String
     public var isError: Bool
+}
+
+extension AppState {
+    public var layout: Layout { Layout(size: size, projectCount: projects.count) }
 }
