@@ -51,6 +51,7 @@ let package = Package(
                 "SluiceEngine",
                 "SluiceSQL",
                 "CNcursesw",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),

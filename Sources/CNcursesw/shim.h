@@ -6,6 +6,7 @@
 #define _XOPEN_SOURCE_EXTENDED 1
 #endif
 #include <locale.h>
+#include <langinfo.h>
 #include <wchar.h>
 #include <ncursesw/curses.h>
 
@@ -15,6 +16,7 @@ int wcwidth(wchar_t c);
 static inline WINDOW *sluice_stdscr(void) { return stdscr; }
 static inline int sluice_lines(void) { return LINES; }
 static inline int sluice_cols(void) { return COLS; }
+static inline int sluice_colors(void) { return COLORS; }
 static inline attr_t sluice_a_bold(void) { return A_BOLD; }
 static inline attr_t sluice_a_dim(void) { return A_DIM; }
 static inline attr_t sluice_a_reverse(void) { return A_REVERSE; }
@@ -32,6 +34,11 @@ static inline mmask_t sluice_button5_pressed(void) { return BUTTON5_PRESSED; }
 #else
 static inline mmask_t sluice_button5_pressed(void) { return 0; }
 #endif
+
+static inline int sluice_utf8_locale(void) {
+    const char *cs = nl_langinfo(CODESET);
+    return cs && (cs[0] == 'U' || cs[0] == 'u') && (cs[1] == 'T' || cs[1] == 't') && (cs[2] == 'F' || cs[2] == 'f');
+}
 
 /* Writes one cell: a wide-character string with attributes and an extended colour pair. */
 static inline int sluice_put_cell(int y, int x, const wchar_t *wch, attr_t attrs, int pair) {
