@@ -12,6 +12,7 @@ out=Sources/SluiceTUI/Theme/BuiltinThemes.swift
     name=$(basename "$f" .toml)
     printf '        "%s": #"""\n' "$name"
     cat "$f"
+    echo
     printf '"""#,\n'
   done
   echo "    ]"

@@ -43,6 +43,7 @@ public struct SignInDialog: Equatable, Sendable {
     public var onPassword = false
     public var error: String?
     public var busy = false
+    public init() {}
 }
 
 /// The new-issue form: project and title → targets per environment → SQL → preview → create.
@@ -73,4 +74,5 @@ public struct CreateIssueDialog: Equatable, Sendable {
 public struct HelpMenuState: Equatable, Sendable {
     public var filter = ""
     public var selected = 0
+    public init() {}
 }

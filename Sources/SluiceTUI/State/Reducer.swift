@@ -30,8 +30,10 @@ public struct Reducer: Sendable {
             guard task == s.log.taskId else { return [] }
             if reset { s.log.lines = []; s.log.lastLineId = 0 }
             s.log.runs = runs
-            s.log.lines.append(contentsOf: lines.map(LogFormatter.line))
-            if let last = lines.last { s.log.lastLineId = last.id }
+            // A coalesced reload may bring lines already shown.
+            let fresh = lines.filter { $0.id > s.log.lastLineId }
+            s.log.lines.append(contentsOf: fresh.map(LogFormatter.line))
+            if let last = fresh.last { s.log.lastLineId = max(s.log.lastLineId, last.id) }
             s.log.loading = false
             return []
         case let .historyLoaded(database, records, error):

@@ -81,6 +81,7 @@ name = "ansi"
 "log.done" = { fg = "green", modifiers = ["bold"] }
 
 [palette]
+
 """#,
         "dark": #"""
 # Sluice dark theme. Roles first, then the [palette] they name.
@@ -119,7 +120,7 @@ name = "dark"
 "status.failed" = { fg = "red", modifiers = ["bold"] }
 "status.canceled" = { fg = "mauve" }
 "status.skipped" = { fg = "teal" }
-"status.blocked" = { fg = "peach", modifiers = ["bold"] }
+"status.blocked" = { fg = "peach", modifiers = ["bold", "underline"] }
 
 "issue.open" = { fg = "blue" }
 "issue.done" = { fg = "green" }
@@ -176,6 +177,7 @@ peach = "#fab387"
 red = "#f38ba8"
 mauve = "#cba6f7"
 lavender = "#b4befe"
+
 """#,
         "high-contrast": #"""
 # Sluice high-contrast theme: pure colours on black, bold everywhere it helps.
@@ -209,6 +211,7 @@ inherits = "ansi"
 "log.error" = { fg = "bright-white", bg = "red", modifiers = ["bold"] }
 
 [palette]
+
 """#,
         "light": #"""
 # Sluice light theme. Roles first, then the [palette] they name.
@@ -247,7 +250,7 @@ name = "light"
 "status.failed" = { fg = "red", modifiers = ["bold"] }
 "status.canceled" = { fg = "mauve" }
 "status.skipped" = { fg = "teal" }
-"status.blocked" = { fg = "peach", modifiers = ["bold"] }
+"status.blocked" = { fg = "peach", modifiers = ["bold", "underline"] }
 
 "issue.open" = { fg = "blue" }
 "issue.done" = { fg = "green" }
@@ -304,6 +307,7 @@ peach = "#d35400"
 red = "#d20f39"
 mauve = "#8839ef"
 lavender = "#5c5fcc"
+
 """#,
     ]
 }

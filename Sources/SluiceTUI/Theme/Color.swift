@@ -72,13 +72,29 @@ public enum ThemeColor: Equatable, Hashable, Sendable {
         return dist((gv, gv, gv), (r, g, b)) < cubeDist ? 232 + grayIndex : cube
     }
 
+    /// The 16-colour palette entry of the same hue family: plain RGB distance sends every pastel
+    /// to white, which would make statuses look alike.
     static func nearest16(_ r: Int, _ g: Int, _ b: Int) -> Int {
-        var best = 0, bestDist = Int.max
-        for (i, c) in ansiRGB.enumerated() {
-            let d = dist(c, (r, g, b))
-            if d < bestDist { best = i; bestDist = d }
+        let maxC = max(r, g, b), minC = min(r, g, b)
+        let value = Double(maxC) / 255
+        let saturation = maxC == 0 ? 0 : Double(maxC - minC) / Double(maxC)
+        if saturation < 0.2 || maxC - minC < 40 {
+            switch value {
+            case ..<0.2: return 0
+            case ..<0.6: return 8
+            case ..<0.9: return 7
+            default: return 15
+            }
         }
-        return best
+        var hue: Double
+        let d = Double(maxC - minC)
+        if maxC == r { hue = 60 * (Double(g - b) / d) } else if maxC == g { hue = 60 * (Double(b - r) / d + 2) } else { hue = 60 * (Double(r - g) / d + 4) }
+        if hue < 0 { hue += 360 }
+        // red 1, yellow 3, green 2, cyan 6, blue 4, magenta 5, by 60° sectors centred on each.
+        let families = [1, 3, 2, 6, 4, 5]
+        let base = families[Int(((hue + 30).truncatingRemainder(dividingBy: 360)) / 60)]
+        let bright = value > 0.85 && saturation < 0.55
+        return bright ? base + 8 : base
     }
 
     static func dist(_ a: (Int, Int, Int), _ b: (Int, Int, Int)) -> Int {
