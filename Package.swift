@@ -78,7 +78,7 @@ let package = Package(
 
         .executableTarget(
             name: "sluice-tui-bench",
-            dependencies: ["SluiceTUI", "SluiceEngine", "CNcursesw"],
+            dependencies: ["SluiceTUI", "SluiceEngine", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks/sluice-tui-bench"
         ),
 

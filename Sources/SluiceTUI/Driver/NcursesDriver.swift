@@ -10,8 +10,8 @@ enum TerminalInput {
 
 /// The only code that talks to ncurses: sets the terminal up, flushes the cells of a frame that
 /// changed since the last one, reads keys and mouse events, and restores the terminal.
-final class NcursesDriver {
-    private(set) var size: Size
+public final class NcursesDriver {
+    public private(set) var size: Size
     private var last: Frame?
     private var attrs: [attr_t] = []
     private var pairs: [Int32] = []
@@ -20,12 +20,18 @@ final class NcursesDriver {
     private var active = false
     private var buffer: [wchar_t] = []
 
-    init(theme: Theme, environment env: [String: String]) {
+    /// With `offscreenOutput`, ncurses writes to that file instead of the terminal (benchmarks).
+    public init(theme: Theme, environment env: [String: String], offscreenOutput: String? = nil, offscreenSize: Size? = nil) {
         if setlocale(LC_ALL, "") == nil || sluice_utf8_locale() == 0 {
             _ = setlocale(LC_ALL, "C.UTF-8")
         }
         unicode = sluice_utf8_locale() != 0
-        _ = initscr()
+        if let path = offscreenOutput {
+            _ = newterm("xterm-256color", fopen(path, "w"), fopen("/dev/null", "r"))
+            if let sz = offscreenSize { resizeterm(Int32(sz.height), Int32(sz.width)) }
+        } else {
+            _ = initscr()
+        }
         active = true
         cbreak()
         noecho()
@@ -92,7 +98,7 @@ final class NcursesDriver {
     }
 
     /// Writes what changed since the last frame and updates the screen.
-    func flush(_ frame: Frame) {
+    public func flush(_ frame: Frame) {
         let scr = sluice_stdscr()
         let full = last == nil || last?.width != frame.width || last?.height != frame.height
         if full { werase(scr) }
@@ -135,7 +141,19 @@ final class NcursesDriver {
     }
 
     /// Forces the next flush to redraw everything.
-    func invalidate() { last = nil }
+    public func invalidate() { last = nil }
+
+    /// Writes text across the whole screen through the same calls as `flush` (the benchmark's baseline).
+    public func fillBaseline(_ rows: [[wchar_t]], width: Int) {
+        let scr = sluice_stdscr()
+        for (y, row) in rows.enumerated() {
+            row.withUnsafeBufferPointer { p in
+                _ = sluice_put_run(Int32(y), 0, p.baseAddress, Int32(min(p.count, width - (y == rows.count - 1 ? 1 : 0))), attrs[0], pairs[0])
+            }
+        }
+        wnoutrefresh(scr)
+        doupdate()
+    }
 
     /// Reads every pending key and mouse event without blocking.
     func readInput() -> [TerminalInput] {
@@ -218,7 +236,7 @@ final class NcursesDriver {
     }
 
     /// Restores the terminal.
-    func end() {
+    public func end() {
         guard active else { return }
         active = false
         endwin()
