@@ -64,7 +64,8 @@ print("log: \(store.state.log.lines.count) lines on the Logs tab (\(store.state.
 let theme = ThemeCatalog(userDirectory: nil).choose(flag: "dark", environment: [:]).theme
 setenv("TERM", "xterm-256color", 1)
 let driver = NcursesDriver(theme: theme, environment: ["COLORTERM": "truecolor"], offscreenOutput: "/dev/null", offscreenSize: size)
-let keys: [Key] = [.char("k"), .char("k"), .char("j"), .char("2"), .char("j"), .char("k"), .char("0")]
+// Scroll the 100,000-line log (up, page up, down, follow, wrap on and off): the detail stays loaded.
+let keys: [Key] = [.char("k"), .char("k"), .pageUp, .char("j"), .char("G"), .char("w"), .char("k"), .char("w")]
 var ours: [Double] = []
 var render: [Double] = []
 var state = store.state
@@ -86,10 +87,21 @@ for i in 0..<frames {
     driver.fillBaseline(rows, width: size.width)
     baseline.append(now() - a)
 }
+// Moving through the 10,000-issue list (each move drops the old detail; effects are not run here).
+var listFrames: [Double] = []
+var listState = store.state
+_ = reducer.reduce(&listState, .key(.char("2")))
+for i in 0..<frames {
+    let a = now()
+    _ = reducer.reduce(&listState, .key(i % 400 < 200 ? .char("j") : .char("k")))
+    driver.flush(Renderer.render(listState, size: size, theme: theme))
+    listFrames.append(now() - a)
+}
 driver.end()
 print("\nframes at \(size.width)×\(size.height), \(frames) each          p50          p99          max")
 print("  sluice (key+render+flush)  \(ms(percentile(ours, 0.5)))  \(ms(percentile(ours, 0.99)))  \(ms(ours.max() ?? 0))")
 print("    of which render         \(ms(percentile(render, 0.5)))  \(ms(percentile(render, 0.99)))  \(ms(render.max() ?? 0))")
+print("  sluice, issue list moves   \(ms(percentile(listFrames, 0.5)))  \(ms(percentile(listFrames, 0.99)))  \(ms(listFrames.max() ?? 0))")
 print("  baseline (fill screen)     \(ms(percentile(baseline, 0.5)))  \(ms(percentile(baseline, 0.99)))  \(ms(baseline.max() ?? 0))")
 print("  target: p99 < 8 ms per frame")
 
@@ -122,7 +134,7 @@ if let bin = option("--sluice") ?? ProcessInfo.processInfo.environment["SLUICE_B
     let sock = "sluice-bench-\(getpid())"
     _ = sh("tmux -L \(sock) -f /dev/null new-session -d -s s -x 200 -y 60 'SLUICE_HOME=\(home) SLUICE_USER=dba@example.com SLUICE_PASSWORD=sluice TERM=xterm-256color \(bin) tui'")
     sleep(4)
-    let pid = sh("pgrep -f '\(bin) tui' | head -1").trimmingCharacters(in: .whitespacesAndNewlines)
+    let pid = sh("pgrep -n -x sluice").trimmingCharacters(in: .whitespacesAndNewlines)
     func cpuTicks() -> Double {
         let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
         let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
