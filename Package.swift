@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "sluice", targets: ["sluice"]),
         .library(name: "SluiceEngine", targets: ["SluiceEngine"]),
         .library(name: "SluiceSQL", targets: ["SluiceSQL"]),
+        .library(name: "SluiceTUI", targets: ["SluiceTUI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -19,6 +20,7 @@ let package = Package(
     targets: [
         // C libraries, one shim header each.
         .systemLibrary(name: "CPgQuery", path: "Sources/CPgQuery"),
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
 
         // SQL understanding: splitting and classification for SQLite and PostgreSQL.
         .target(
@@ -43,11 +45,24 @@ let package = Package(
             ]
         ),
 
+        // The terminal UI: state, reducer, render to frames; only its driver touches ncurses.
+        .target(
+            name: "SluiceTUI",
+            dependencies: [
+                "SluiceEngine",
+                "SluiceSQL",
+                "CNcursesw",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+
         // The command-line front end (argument parsing and wiring only).
         .executableTarget(
             name: "sluice",
             dependencies: [
                 "SluiceEngine",
+                "SluiceTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -62,7 +77,18 @@ let package = Package(
             path: "Benchmarks/sluice-bench"
         ),
 
+        .executableTarget(
+            name: "sluice-tui-bench",
+            dependencies: ["SluiceTUI", "SluiceEngine", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Benchmarks/sluice-tui-bench"
+        ),
+
         .testTarget(name: "SluiceSQLTests", dependencies: ["SluiceSQL"]),
+        .testTarget(
+            name: "SluiceTUITests",
+            dependencies: ["SluiceTUI", "SluiceEngine"],
+            exclude: ["Snapshots"]
+        ),
         .testTarget(
             name: "SluiceEngineTests",
             dependencies: [

@@ -30,7 +30,13 @@ struct Sluice: ParsableCommand {
     /// Parses and runs, mapping errors to the exit codes of CLI.md (usage errors exit 2).
     static func main() {
         do {
-            var command = try parseAsRoot(GlobalOptions.hoisted(Array(CommandLine.arguments.dropFirst())))
+            var args = GlobalOptions.hoisted(Array(CommandLine.arguments.dropFirst()))
+            // `sluice` alone (or with only global options) on a terminal opens the TUI (CLI.md).
+            if Terminal.isInteractive, isatty(STDOUT_FILENO) == 1, !args.contains(where: { !$0.hasPrefix("-") && Sluice.isCommandWord($0) }),
+               !args.contains(where: { ["-h", "--help", "--version"].contains($0) }) {
+                args.insert("tui", at: 0)
+            }
+            var command = try parseAsRoot(args)
             try command.run()
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SluiceEngine
+import SluiceTUI
 
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "init", abstract: "Create an empty workspace with its first admin.")
@@ -23,10 +24,29 @@ struct InitCommand: ParsableCommand {
 struct TUICommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "tui", abstract: "The terminal UI.")
     @OptionGroup var global: GlobalOptions
+    @Option(help: "Theme name: dark, light, ansi, high-contrast or one in $XDG_CONFIG_HOME/sluice/themes (env SLUICE_THEME).")
+    var theme: String?
+    @Flag(help: "Print docs/keybindings.md (generated from the keymap) and exit.")
+    var keybindingsDoc = false
+
     func run() throws {
+        if keybindingsDoc {
+            print(Keymap.standard.markdown(), terminator: "")
+            return
+        }
         try runCommand {
-            throw SluiceError.failure("the terminal UI is not part of this build yet",
-                                      hint: "Use the commands (`sluice --help`); `sluice run` runs the engine headless.")
+            guard Terminal.isInteractive, isatty(STDOUT_FILENO) == 1 else {
+                throw SluiceError.usage("the terminal UI needs a terminal", hint: "Run it in a terminal, or use the commands (`sluice --help`).")
+            }
+            let ctx = try CommandContext(global)
+            // A saved session or SLUICE_USER signs in at once; otherwise the UI asks.
+            let principal: Principal? = (try? ctx.principal())
+            var config = TUIConfiguration(workspace: ctx.workspace, principal: principal, themeName: theme)
+            config.onSignIn = { p in
+                if let token = try? ctx.workspace.createSession(for: p) { try? ctx.saveSession(SavedSession(email: p.email, token: token)) }
+            }
+            let status = try TUIApp.run(config)
+            if status != 0 { throw ExitCode(status) }
         }
     }
 }

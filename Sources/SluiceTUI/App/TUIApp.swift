@@ -1,0 +1,135 @@
+import Foundation
+import SluiceEngine
+
+/// Runs the terminal UI until the user quits: one UI thread owns the state and the terminal;
+/// the engine, the scheduler and the live watcher work on their own threads and report back.
+public enum TUIApp {
+    /// Returns the exit status (0 on q or ctrl-c).
+    public static func run(_ config: TUIConfiguration) throws -> Int32 {
+        let env = config.environment
+        let (theme, themeWarning) = ThemeCatalog(environment: env).choose(flag: config.themeName, environment: env)
+        let (keymap, keymapWarning) = config.keymap()
+        let workspace = config.workspace
+        var state = AppState(workspaceName: (workspace.home as NSString).lastPathComponent, principal: config.principal)
+        state.hintKeymap = keymap
+        if let w = themeWarning ?? keymapWarning { state.message = StatusMessage(text: w, isError: true) }
+        if config.principal == nil { state.dialog = .signIn(SignInDialog()) }
+        let store = Store(state: state, reducer: Reducer(keymap: keymap), workspace: workspace)
+        store.bridge.onSignIn = config.onSignIn
+
+        // Wake-up pipe: any thread writes a byte; the UI thread polls it beside the terminal.
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { throw SluiceError.failure("cannot create a pipe for the UI loop") }
+        let (wakeRead, wakeWrite) = (fds[0], fds[1])
+        _ = fcntl(wakeRead, F_SETFL, O_NONBLOCK)
+        _ = fcntl(wakeWrite, F_SETFL, O_NONBLOCK)
+        defer { close(wakeRead); close(wakeWrite) }
+        store.wake = { var b: UInt8 = 1; _ = write(wakeWrite, &b, 1) }
+
+        let interrupted = AtomicFlag()
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        var signalSources: [any DispatchSourceSignal] = []
+        for sig in [SIGINT, SIGTERM] {
+            let src = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            src.setEventHandler { interrupted.set(); store.wake?() }
+            src.resume()
+            signalSources.append(src)
+        }
+        defer { signalSources.forEach { $0.cancel() } }
+
+        let watcher = try LiveWatcher(metastorePath: workspace.store.path) { store.enqueue(.workspaceChanged) }
+        var scheduler: RolloutScheduler?
+        if config.runScheduler {
+            let s = try RolloutScheduler(workspace: workspace, options: .init(workers: 4, pollInterval: 0.25))
+            s.setObserver { _ in watcher.poke() }
+            store.bridge.onRunsQueued = { s.poke() }
+            scheduler = s
+        }
+
+        let driver = NcursesDriver(theme: theme, environment: env)
+        var quit = false
+        store.onLocalEffect = { effect in
+            switch effect {
+            case .quit: quit = true
+            case .copy(let text): driver.copy(text)
+            case let .openEditor(purpose, initial):
+                driver.suspend()
+                let result = ExternalEditor.edit(initial, environment: env)
+                driver.resume()
+                store.enqueue(.editorFinished(purpose, text: result == initial ? nil : result))
+            default: break
+            }
+        }
+        store.dispatch(.resized(driver.size))
+        if config.principal != nil { store.dispatch(.workspaceChanged) }
+        watcher.start()
+        scheduler?.start()
+        // Everything below runs with the screen active: nothing may print.
+        var pollFds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0), pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
+        var drawn: Frame?
+        var unicode = driver.unicode
+        while !quit && !interrupted.isSet {
+            let frame = Renderer.render(store.state.withUnicode(unicode), size: driver.size, theme: theme)
+            if frame != drawn { driver.flush(frame); drawn = frame }
+            for i in pollFds.indices { pollFds[i].revents = 0 }
+            _ = poll(&pollFds, 2, 1000)
+            if pollFds[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
+                if pollFds[0].revents & Int16(POLLHUP | POLLERR) != 0 && pollFds[0].revents & Int16(POLLIN) == 0 { break }
+                for input in driver.readInput() {
+                    switch input {
+                    case .key(let k): store.dispatch(.key(k))
+                    case .mouse(let m): store.dispatch(.mouse(m))
+                    case .resize(let size): store.dispatch(.resized(size)); drawn = nil
+                    }
+                }
+            }
+            if pollFds[1].revents & Int16(POLLIN) != 0 {
+                var buf = [UInt8](repeating: 0, count: 256)
+                while read(wakeRead, &buf, buf.count) > 0 {}
+            }
+            store.drain()
+            unicode = driver.unicode
+        }
+        driver.end()
+        watcher.stop()
+        scheduler?.stop()
+        return 0
+    }
+}
+
+extension AppState {
+    func withUnicode(_ on: Bool) -> AppState {
+        if unicode == on { return self }
+        var s = self
+        s.unicode = on
+        return s
+    }
+}
+
+/// A flag set from a signal handler's queue and read by the UI loop.
+final class AtomicFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
+}
+
+/// Edits text in `$VISUAL`/`$EDITOR` (else vi) on a temporary file, with the terminal handed over.
+enum ExternalEditor {
+    static func edit(_ text: String, environment env: [String: String]) -> String? {
+        let path = NSTemporaryDirectory() + "sluice-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sql"
+        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else { return nil }
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let editor = env["VISUAL"].flatMap { $0.isEmpty ? nil : $0 } ?? env["EDITOR"].flatMap { $0.isEmpty ? nil : $0 } ?? "vi"
+        let words: [String] = ["/bin/sh", "-c", "\(editor) \"$1\"", "sh", path]
+        let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        guard posix_spawnp(&pid, "/bin/sh", nil, nil, argv, environ) == 0 else { return nil }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        guard status == 0, let data = FileManager.default.contents(atPath: path) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
