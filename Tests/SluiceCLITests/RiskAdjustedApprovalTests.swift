@@ -144,6 +144,6 @@ import Testing
         let bad = try sluice.run(["settings", "apply", file], user: admin, password: "sluice")
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("\(file):3: environment[1].order: missing (a whole number)"))
-        #expect(try sluice.run(["settings", "apply", file], user: dev, password: "sluice").status == 2)
+        #expect(try sluice.run(["settings", "apply", file], user: dev, password: "sluice").status == 3) // permission is checked first
     }
 }
