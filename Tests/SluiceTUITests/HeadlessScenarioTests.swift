@@ -40,9 +40,9 @@ import Testing
         #expect(dev.settle(until: { $0.selectedIssue?.title == "Add loyalty column" && $0.detail != nil }))
         let id = try #require(dev.state.selectedIssue?.id)
         #expect(dev.state.detail?.issue.approvalStatus == .pending)
-        // The creator may not approve: the key says why.
+        // The developer may not approve: the key says why, in the engine's words.
         dev.press(.char("a"))
-        #expect(dev.state.message?.text.contains("self-approval") == true, "\(dev.state.message?.text ?? "")")
+        #expect(dev.state.message?.text.contains("is not an approver of this step (needs role dba)") == true, "\(dev.state.message?.text ?? "")")
 
         // The DBA approves; the automatic test stage runs; then the DBA rolls out to prod.
         let dba = fx.store(as: DemoFixture.dba)

@@ -97,7 +97,7 @@ import Testing
         var s = store.state
         let items = Reducer().menuItems(s)
         let approve = items.first { $0.command == .approve }
-        #expect(approve?.refusal == "this issue needs no approval")
+        #expect(approve?.refusal == "issue #\(s.selectedIssue!.id) needs no approval")
         let rollout = items.first { $0.command == .runStage }
         #expect(rollout?.refusal?.contains("missing rollouts.run") == true, "\(rollout?.refusal ?? "nil")")
         // Pressing the key says why instead of acting.

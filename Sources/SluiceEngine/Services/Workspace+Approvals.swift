@@ -46,9 +46,7 @@ extension Workspace {
     public func approve(by actor: Principal, issue id: Int64, comment: String? = nil) throws -> Issue {
         try store.write { db in
             let issue = try fetchIssue(id, db)
-            try require(.issuesGet, actor, project: issue.project, to: "approve issues", db)
-            let (position, role) = try currentApprovalStep(db, issue: issue)
-            try requireApprover(db, issue: issue, actor: actor, role: role)
+            let (position, role) = try checkApproval(db, issue, actor, to: "approve issues")
             try db.execute(sql: "UPDATE issueApproval SET status = 'APPROVED', approver = ?, at = ? WHERE issue = ? AND position = ?",
                            arguments: [actor.email, now, id, position])
             let remaining = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM issueApproval WHERE issue = ? AND status = 'PENDING'", arguments: [id]) ?? 0
@@ -68,9 +66,7 @@ extension Workspace {
         guard !comment.isEmpty else { throw SluiceError.usage("a rejection needs a comment (--comment)") }
         return try store.write { db in
             let issue = try fetchIssue(id, db)
-            try require(.issuesGet, actor, project: issue.project, to: "reject issues", db)
-            let (position, role) = try currentApprovalStep(db, issue: issue)
-            try requireApprover(db, issue: issue, actor: actor, role: role)
+            let (position, role) = try checkApproval(db, issue, actor, to: "reject issues")
             try db.execute(sql: "UPDATE issueApproval SET status = 'REJECTED', approver = ?, at = ? WHERE issue = ? AND position = ?",
                            arguments: [actor.email, now, id, position])
             try db.execute(sql: "UPDATE issue SET approvalStatus = 'REJECTED' WHERE id = ?", arguments: [id])
@@ -83,13 +79,7 @@ extension Workspace {
     public func rerequest(by actor: Principal, issue id: Int64) throws -> Issue {
         try store.write { db in
             let issue = try fetchIssue(id, db)
-            try require(.issuesUpdate, actor, project: issue.project, to: "re-request review", db)
-            guard issue.approvalStatus == .rejected else {
-                throw SluiceError.precondition("issue #\(id) is not rejected (approval \(issue.approvalStatus.rawValue))")
-            }
-            guard actor.email.lowercased() == issue.creator.lowercased() || actor == .system else {
-                throw SluiceError.precondition("only the creator (\(issue.creator)) can re-request review of issue #\(id)")
-            }
+            try checkRerequest(db, issue, actor)
             try db.execute(sql: "UPDATE issueApproval SET status = 'PENDING', approver = NULL, at = NULL WHERE issue = ?", arguments: [id])
             try db.execute(sql: "UPDATE issue SET approvalStatus = 'PENDING' WHERE id = ?", arguments: [id])
             try recordEvent(db, issue: id, actor: actor.email, kind: "REREQUEST", text: "review re-requested")
@@ -119,8 +109,8 @@ extension Workspace {
         }
         let project = try fetchProject(issue.project, db)
         if actor.email.lowercased() == issue.creator.lowercased() && !project.allowSelfApproval {
-            throw SluiceError(.permissionDenied, "permission denied: \(actor.email) created issue #\(issue.id) and cannot approve it",
-                              hint: "Project \(project.key) does not allow self-approval (`sluice project set \(project.key) --allow-self-approval true`); ask another holder of the \(role) role.")
+            throw SluiceError(.permissionDenied, "permission denied: \(actor.email) created issue #\(issue.id) and cannot approve it: project \(project.key) does not allow self-approval",
+                              hint: "Ask another holder of the \(role) role, or allow it with `sluice project set \(project.key) --allow-self-approval true`.")
         }
     }
 }

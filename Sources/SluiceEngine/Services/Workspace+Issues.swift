@@ -160,7 +160,7 @@ extension Workspace {
         guard !text.isEmpty else { throw SluiceError.usage("the comment is empty (--text)") }
         return try store.write { db in
             let issue = try fetchIssue(id, db)
-            try require(.issuesGet, actor, project: issue.project, to: "comment on issues", db)
+            try checkComment(db, issue, actor)
             try recordEvent(db, issue: id, actor: actor.email, kind: "COMMENT", text: text)
             guard let event = try IssueEvent.fetchOne(db, sql: "SELECT * FROM issueEvent WHERE id = ?", arguments: [db.lastInsertedRowID]) else {
                 throw SluiceError.failure("the comment was not recorded")
@@ -173,15 +173,7 @@ extension Workspace {
     public func setIssueStatus(by actor: Principal, issue id: Int64, to status: IssueStatus) throws -> Issue {
         try store.write { db in
             let issue = try fetchIssue(id, db)
-            try require(.issuesUpdate, actor, project: issue.project, to: "resolve or cancel issues", db)
-            guard issue.status == .open else {
-                throw SluiceError.precondition("issue #\(id) is already \(issue.status.rawValue)")
-            }
-            let active = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM task WHERE issue = ? AND status IN ('PENDING', 'RUNNING')", arguments: [id]) ?? 0
-            guard active == 0 else {
-                throw SluiceError.precondition("issue #\(id) has \(active) task(s) pending or running",
-                                               hint: "Wait for them to finish or cancel them (`sluice task cancel TASK`).")
-            }
+            try checkStatusChange(db, issue, actor)
             try db.execute(sql: "UPDATE issue SET status = ? WHERE id = ?", arguments: [status.rawValue, id])
             try recordEvent(db, issue: id, actor: actor.email, kind: status == .done ? "RESOLVE" : "CANCEL",
                             text: status == .done ? "resolved" : "canceled")
@@ -193,23 +185,8 @@ extension Workspace {
     public func editSQL(by actor: Principal, issue id: Int64, spec specId: String, sql: String) throws -> Issue {
         try store.write { db in
             let issue = try fetchIssue(id, db)
-            try require(.plansUpdate, actor, project: issue.project, to: "edit the SQL of issues", db)
-            guard issue.status == .open else { throw SluiceError.precondition("issue #\(id) is \(issue.status.rawValue); its SQL can no longer change") }
-            guard let typeText = try String.fetchOne(db, sql: "SELECT type FROM planSpec WHERE issue = ? AND specId = ?", arguments: [id, specId]) else {
-                throw SluiceError.notFound("issue #\(id) has no spec \(specId)", hint: "See the specs in `sluice issue show \(id)`.")
-            }
-            try Planner.requireSQL(sql, type: SpecType(rawValue: typeText) ?? .migrate, spec: "spec \(specId)")
-            let started = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM task WHERE issue = ? AND specId = ? AND status NOT IN ('NOT_STARTED')",
-                                           arguments: [id, specId]) ?? 0
-            guard started == 0 else {
-                throw SluiceError.precondition("spec \(specId) of issue #\(id) has tasks that already ran",
-                                               hint: "Create a new issue for a further change.")
-            }
-            let active = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM task WHERE issue = ? AND status IN ('PENDING', 'RUNNING')", arguments: [id]) ?? 0
-            guard active == 0 else {
-                throw SluiceError.precondition("issue #\(id) has \(active) task(s) pending or running; its plan cannot change now",
-                                               hint: "Wait for them to finish or cancel them (`sluice task cancel TASK`).")
-            }
+            let type = try checkEditSQL(db, issue, actor, spec: specId)
+            try Planner.requireSQL(sql, type: type, spec: "spec \(specId)")
             let sheetId = try storeSheet(sql, db)
             try db.execute(sql: "UPDATE planSpec SET sheet = ? WHERE issue = ? AND specId = ?", arguments: [sheetId, id, specId])
             try db.execute(sql: "UPDATE task SET sheet = ? WHERE issue = ? AND specId = ?", arguments: [sheetId, id, specId])

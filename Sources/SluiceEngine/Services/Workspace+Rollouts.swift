@@ -47,13 +47,15 @@ extension Workspace {
         }
     }
 
+    /// A task with what its actions check: environment, project, issue and approval status, database name.
+    static let taskRowSelect = """
+        SELECT t.*, st.environment, st.position AS stagePosition, i.project, i.status AS issueStatus, i.approvalStatus,
+               d.instance || '/' || d.name AS dbname
+        FROM task t JOIN stage st ON st.id = t.stage JOIN issue i ON i.id = t.issue JOIN targetDatabase d ON d.id = t.database
+        """
+
     func fetchTaskRow(_ db: Database, task: Int64) throws -> Row {
-        guard let row = try Row.fetchOne(db, sql: """
-            SELECT t.*, st.environment, st.position AS stagePosition, i.project, i.status AS issueStatus, i.approvalStatus,
-                   d.instance || '/' || d.name AS dbname
-            FROM task t JOIN stage st ON st.id = t.stage JOIN issue i ON i.id = t.issue JOIN targetDatabase d ON d.id = t.database
-            WHERE t.id = ?
-            """, arguments: [task]) else {
+        guard let row = try Row.fetchOne(db, sql: Workspace.taskRowSelect + " WHERE t.id = ?", arguments: [task]) else {
             throw SluiceError.notFound("no task #\(task)", hint: "See `sluice task list ISSUE`.")
         }
         return row
@@ -75,42 +77,7 @@ extension Workspace {
     public func runStage(by actor: Principal, issue id: Int64, environment: String? = nil) throws -> [RolloutTask] {
         try store.write { db in
             let issue = try fetchIssue(id, db)
-            try require(.rolloutsRun, actor, project: issue.project, to: "roll out", db)
-            guard issue.status == .open else { throw SluiceError.precondition("issue #\(id) is \(issue.status.rawValue)") }
-            guard issue.approvalStatus.allowsRollout else {
-                throw SluiceError.precondition("issue #\(id) is not approved (approval \(issue.approvalStatus.rawValue))",
-                                               hint: "It rolls out once every step of its approval flow has approved.")
-            }
-            let stages = try Row.fetchAll(db, sql: """
-                SELECT st.id, st.position, st.environment,
-                       (SELECT COUNT(*) FROM task t WHERE t.stage = st.id AND t.status NOT IN ('DONE', 'SKIPPED')) AS open
-                FROM stage st WHERE st.issue = ? ORDER BY st.position
-                """, arguments: [id])
-            let target: Row
-            if let environment {
-                guard let s = stages.first(where: { $0["environment"] == environment }) else {
-                    throw SluiceError.notFound("issue #\(id) has no stage for environment \(environment)")
-                }
-                target = s
-            } else {
-                guard let s = stages.first(where: { ($0["open"] as Int) > 0 }) else {
-                    throw SluiceError.precondition("every stage of issue #\(id) is finished")
-                }
-                target = s
-            }
-            let position: Int = target["position"]
-            let env: String = target["environment"]
-            if let unfinished = stages.first(where: { ($0["position"] as Int) < position && ($0["open"] as Int) > 0 }) {
-                throw SluiceError.precondition("stage \(unfinished["environment"] as String) is not finished",
-                                               hint: "Every task of an earlier stage must be DONE or SKIPPED first (retry or skip failed ones).")
-            }
-            try requireRolloutRole(db, actor: actor, project: issue.project, environment: env)
-            let notStarted = try Int64.fetchAll(db, sql: "SELECT id FROM task WHERE stage = ? AND status = 'NOT_STARTED' ORDER BY position",
-                                                arguments: [target["id"] as Int64])
-            guard !notStarted.isEmpty else {
-                throw SluiceError.precondition("stage \(env) of issue #\(id) has no task waiting to start",
-                                               hint: "Failed or canceled tasks are retried one by one with `sluice task retry TASK`.")
-            }
+            let (env, notStarted) = try checkRunStage(db, issue, actor, environment: environment)
             for t in notStarted { try createRun(db, task: t, by: actor.email) }
             try recordEvent(db, issue: id, actor: actor.email, kind: "ROLLOUT", text: "stage \(env) started (\(notStarted.count) task(s))")
             return try fetchTasks(db, issue: id).filter { notStarted.contains($0.id) }
@@ -121,19 +88,7 @@ extension Workspace {
     public func retryTask(by actor: Principal, task id: Int64) throws -> RolloutTask {
         try store.write { db in
             let row = try fetchTaskRow(db, task: id)
-            let project: String = row["project"]
-            try require(.rolloutsRun, actor, project: project, to: "retry tasks", db)
-            let status = TaskStatus(rawValue: row["status"]) ?? .notStarted
-            guard status == .failed || status == .canceled else {
-                throw SluiceError.precondition("task #\(id) is \(status.rawValue); only FAILED or CANCELED tasks can be retried")
-            }
-            guard row["issueStatus"] == IssueStatus.open.rawValue else { throw SluiceError.precondition("issue #\(row["issue"] as Int64) is not open") }
-            let approval = ApprovalStatus(rawValue: row["approvalStatus"]) ?? .pending
-            guard approval.allowsRollout else {
-                throw SluiceError.precondition("issue #\(row["issue"] as Int64) is not approved (approval \(approval.rawValue))",
-                                               hint: "It rolls out once every step of its approval flow has approved.")
-            }
-            try requireRolloutRole(db, actor: actor, project: project, environment: row["environment"])
+            try checkRetry(db, row, actor)
             try createRun(db, task: id, by: actor.email)
             try recordEvent(db, issue: row["issue"], actor: actor.email, kind: "RETRY", text: "task #\(id) on \(row["dbname"] as String) retried")
             return try taskDetail(db, issue: row["issue"], task: id)
@@ -146,12 +101,7 @@ extension Workspace {
         guard !reason.isEmpty else { throw SluiceError.usage("skipping a task needs a reason (--reason)") }
         return try store.write { db in
             let row = try fetchTaskRow(db, task: id)
-            try require(.tasksSkip, actor, project: row["project"], to: "skip tasks", db)
-            let status = TaskStatus(rawValue: row["status"]) ?? .notStarted
-            guard status == .notStarted || status == .failed || status == .canceled else {
-                throw SluiceError.precondition("task #\(id) is \(status.rawValue); only tasks not started, FAILED or CANCELED can be skipped",
-                                               hint: status == .pending || status == .running ? "Cancel it first with `sluice task cancel \(id)`." : nil)
-            }
+            try checkSkip(db, row, actor)
             try db.execute(sql: "UPDATE task SET status = 'SKIPPED', skipReason = ? WHERE id = ?", arguments: [reason, id])
             try recordEvent(db, issue: row["issue"], actor: actor.email, kind: "SKIP", text: "task #\(id) on \(row["dbname"] as String) skipped: \(reason)")
             try resolveIfFinished(db, issue: row["issue"])
@@ -163,12 +113,7 @@ extension Workspace {
     public func cancelTask(by actor: Principal, task id: Int64) throws -> RolloutTask {
         try store.write { db in
             let row = try fetchTaskRow(db, task: id)
-            try require(.tasksCancel, actor, project: row["project"], to: "cancel tasks", db)
-            guard let run = try Row.fetchOne(db, sql: "SELECT id, status FROM taskRun WHERE task = ? ORDER BY attempt DESC LIMIT 1", arguments: [id]),
-                  let status = TaskRunStatus(rawValue: run["status"]), !status.isTerminal else {
-                throw SluiceError.precondition("task #\(id) has no pending or running run to cancel")
-            }
-            let runId: Int64 = run["id"]
+            let (runId, status) = try checkCancel(db, row, actor)
             if status == .pending {
                 try finishRun(db, run: runId, status: .canceled, message: "canceled by \(actor.email) before it started")
             } else {

@@ -38,21 +38,15 @@ extension Reducer {
             case .rerequest: return a.rerequest
             case .runStage: return a.runStage
             case .comment: return a.comment
-            case .editSQL: return a.editSQL
+            case .editSQL:
+                guard let spec = specForEditing(s) else { return "this issue has no SQL to edit" }
+                return a.editSQL[spec.id] ?? "loading…"
             default: return a.resolve
             }
-        case .retryTask:
+        case .retryTask, .skipTask, .cancelRun:
             guard let task else { return "no task selected" }
-            if let r = a?.retry { return r }
-            return task.status == .failed || task.status == .canceled ? nil : "task #\(task.id) is \(task.status.rawValue); only FAILED or CANCELED tasks can be retried"
-        case .skipTask:
-            guard let task else { return "no task selected" }
-            if let r = a?.skip { return r }
-            return [.notStarted, .failed, .canceled].contains(task.status) ? nil : "task #\(task.id) is \(task.status.rawValue); it cannot be skipped"
-        case .cancelRun:
-            guard let task else { return "no task selected" }
-            if let r = a?.cancel { return r }
-            return task.status == .pending || task.status == .running ? nil : "task #\(task.id) has no pending or running run"
+            guard let t = a?.tasks[task.id] else { return "loading…" }
+            return c == .retryTask ? t.retry : c == .skipTask ? t.skip : t.cancel
         default:
             return nil
         }
@@ -107,10 +101,11 @@ extension Reducer {
         return []
     }
 
-    /// The spec of the selected task, else the first spec whose tasks have not run.
+    /// The spec of the task under the Pipeline cursor, else the first spec whose tasks have not run.
     func specForEditing(_ s: AppState) -> PlanSpec? {
         guard let d = s.detail else { return nil }
-        if let t = s.selectedTask, let spec = d.specs.first(where: { $0.id == t.specId }) { return spec }
+        if s.pipeline.indices.contains(s.pipelineIndex), case let .task(si, ti) = s.pipeline[s.pipelineIndex],
+           let spec = d.specs.first(where: { $0.id == d.stages[si].tasks[ti].specId }) { return spec }
         let started = Set(d.stages.flatMap(\.tasks).filter { $0.status != .notStarted }.map(\.specId))
         return d.specs.first { !started.contains($0.id) } ?? d.specs.first
     }
