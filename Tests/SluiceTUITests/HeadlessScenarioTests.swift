@@ -70,4 +70,50 @@ import Testing
         #expect(text.contains("DONE"), "\(text)")
         #expect(try ws.issue(id, by: DemoFixture.dba).status == .done)
     }
+
+    /// The governance tutorial from the keyboard: "DDL on prod is HIGH" with flow owner → dba.
+    /// The Approvals tab shows the owner as next; the developer cannot act and sees why; the
+    /// owner approves with `a`; then the DBA is next, for everyone watching.
+    @Test func approvalsTabFollowsTheOwnerThenDBAFlow() throws {
+        let fx = try DemoFixture()
+        let issue = try fx.highRiskIssueWithOwnerThenDBAFlow()
+        func openApprovals(_ store: Store) {
+            store.typeText(":issue \(issue.id)")
+            store.press(.enter, .char("0"), .char("]"), .char("]"), .char("]"))
+        }
+
+        let dev = fx.store(as: DemoFixture.dev)
+        openApprovals(dev)
+        #expect(dev.state.tab == .approvals)
+        var text = dev.frame.text
+        #expect(text.contains("Next      owner  owner@example.com"), "\(text)")
+        #expect(text.contains("✗ cannot act: dev@example.com is not an approver of this step"), "\(text)")
+        dev.press(.char("a"))
+        #expect(dev.state.dialog == nil)
+        #expect(dev.state.message?.text.contains("is not an approver of this step (needs role owner)") == true)
+        #expect(dev.frame.text.contains("not an approver of this step (needs role owner)"), "the status line shows the refusal")
+
+        let owner = fx.store(as: DemoFixture.owner)
+        openApprovals(owner)
+        #expect(owner.frame.text.contains("✓ you can approve or reject as owner"))
+        owner.press(.char("a"))
+        owner.typeText("schema change reviewed")
+        owner.press(.enter)
+        #expect(owner.settle(until: { $0.approvalProgress?.nextRole == "dba" }))
+        text = owner.frame.text
+        #expect(text.contains("1  ✓ approved  owner  owner@example.com"), "\(text)")
+        #expect(text.contains("2  ▶ next      dba"), "\(text)")
+        #expect(text.contains("Next      dba  dba@example.com"), "\(text)")
+        #expect(text.contains("approved as owner: schema change reviewed"), "\(text)")
+        #expect(text.contains("cannot act: owner@example.com is not an approver of this step"), "\(text)")
+
+        // Another member's screen follows once the workspace changes.
+        dev.enqueue(.workspaceChanged)
+        #expect(dev.settle(until: { $0.approvalProgress?.nextRole == "dba" }))
+        #expect(dev.frame.text.contains("Next      dba  dba@example.com"))
+        let dba = fx.store(as: DemoFixture.dba)
+        openApprovals(dba)
+        #expect(dba.frame.text.contains("✓ you can approve or reject as dba"))
+        #expect(try fx.workspace.issue(issue.id, by: DemoFixture.dba).approvalStatus == .pending)
+    }
 }

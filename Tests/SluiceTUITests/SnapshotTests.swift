@@ -11,6 +11,12 @@ import Testing
         tzset()
         let fixture = try DemoFixture()
         var s = fixture.store(as: DemoFixture.dba, size: size).state
+        fixTimes(&s)
+        return (s, fixture)
+    }
+
+    /// Fixes every time and duration the frame shows.
+    static func fixTimes(_ s: inout AppState) {
         s.workspaceName = "demo"
         let fixed = Date(timeIntervalSince1970: 1_800_000_000)
         if var d = s.detail {
@@ -21,7 +27,10 @@ import Testing
             }
             s.detail = d
         }
-        return (s, fixture)
+        if var p = s.approvalProgress {
+            for i in p.steps.indices where p.steps[i].at != nil { p.steps[i].at = fixed }
+            s.approvalProgress = p
+        }
     }
 
     @Test(arguments: [(80, 24), (120, 36), (200, 60)])

@@ -13,9 +13,14 @@ public struct ApprovalProgress: Sendable, Equatable {
     public var status: ApprovalStatus
     public var riskLevel: RiskLevel
     public var riskSource: String
+    /// Which rule and task decided the risk level.
+    public var riskReason: String
     public var steps: [Step]
     /// The role whose approval is awaited, if any.
     public var nextRole: String?
+    /// Members who hold `nextRole` (workspace-wide or in the issue's project), the creator
+    /// left out unless the project allows self-approval.
+    public var nextApprovers: [String]
     /// Whether the viewing member may approve or reject now.
     public var canAct: Bool
     /// Why not, when they may not (or what they would do).
@@ -32,6 +37,16 @@ extension Workspace {
                                       at: (row["at"] as Double?).map(Date.init(timeIntervalSince1970:)))
             }
             let next = issue.approvalStatus == .pending ? steps.first(where: { $0.status == "PENDING" })?.role : nil
+            var approvers: [String] = []
+            if let next {
+                let selfApproval = try fetchProject(issue.project, db).allowSelfApproval
+                approvers = try String.fetchAll(db, sql: """
+                    SELECT email FROM member WHERE role = ?
+                    UNION SELECT email FROM projectMember WHERE project = ? AND role = ?
+                    ORDER BY email
+                    """, arguments: [next, issue.project, next])
+                    .filter { selfApproval || $0.lowercased() != issue.creator.lowercased() }
+            }
             var canAct = false
             let note: String
             switch issue.approvalStatus {
@@ -42,7 +57,7 @@ extension Workspace {
             case .pending:
                 if let next, issue.status == .open {
                     do {
-                        try requireApprover(db, issue: issue, actor: viewer, role: next)
+                        _ = try checkApproval(db, issue, viewer, to: "approve issues")
                         canAct = true
                         note = "you can approve or reject as \(next)"
                     } catch let e as SluiceError {
@@ -53,7 +68,7 @@ extension Workspace {
                 }
             }
             return ApprovalProgress(status: issue.approvalStatus, riskLevel: issue.riskLevel, riskSource: issue.riskSource,
-                                    steps: steps, nextRole: next, canAct: canAct, note: note)
+                                    riskReason: issue.riskReason, steps: steps, nextRole: next, nextApprovers: approvers, canAct: canAct, note: note)
         }
     }
 }

@@ -67,7 +67,8 @@ public final class EngineBridge: @unchecked Sendable {
                 let detail = try ws.issueDetail(id, by: p)
                 var sheets: [Int64: String] = [:]
                 for spec in detail.specs where sheets[spec.sheetId] == nil { sheets[spec.sheetId] = try? ws.sheet(spec.sheetId) }
-                return .issueLoaded(IssueSnapshot(detail: detail, sheets: sheets, availability: try? ws.availability(issue: id, by: p)))
+                return .issueLoaded(IssueSnapshot(detail: detail, sheets: sheets, availability: try? ws.availability(issue: id, by: p),
+                                                  approvalProgress: try? ws.approvalProgress(issue: id, for: p)))
             } catch { return .issueLoadFailed(id, EngineBridge.text(error)) }
         case let .loadLog(task, after):
             guard let p = actor else { return nil }

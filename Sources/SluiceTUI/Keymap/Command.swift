@@ -76,6 +76,7 @@ public enum Command: String, CaseIterable, Sendable {
         switch self {
         case .approve: "approve"
         case .reject: "reject"
+        case .rerequest: "re-request"
         case .runStage: "rollout"
         case .retryTask: "retry"
         case .skipTask: "skip"

@@ -38,7 +38,11 @@ enum StatusBar {
         case .pipeline:
             commands = [.open, .runStage, .retryTask, .skipTask, .cancelRun]
         case .detail:
-            commands = s.tab == .logs ? [.follow, .wrap, .nextTab, .runStage] : [.approve, .reject, .runStage, .nextTab]
+            switch s.tab {
+            case .logs: commands = [.follow, .wrap, .nextTab, .runStage]
+            case .approvals: commands = [.approve, .reject, .rerequest, .nextTab]
+            default: commands = [.approve, .reject, .runStage, .nextTab]
+            }
         }
         commands += [.help, .commandLine, .quit]
         return commands.map { (k.label($0), $0.hint) }

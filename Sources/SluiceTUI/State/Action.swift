@@ -32,13 +32,15 @@ public struct WorkspaceSnapshot: Sendable {
     }
 }
 
-/// One issue in full, with its SQL and what the member may do.
+/// One issue in full, with its SQL, what the member may do and where its approval stands.
 public struct IssueSnapshot: Sendable {
     public var detail: IssueDetail
     public var sheets: [Int64: String]
     public var availability: IssueActionAvailability?
-    public init(detail: IssueDetail, sheets: [Int64: String], availability: IssueActionAvailability?) {
-        self.detail = detail; self.sheets = sheets; self.availability = availability
+    public var approvalProgress: ApprovalProgress?
+    public init(detail: IssueDetail, sheets: [Int64: String], availability: IssueActionAvailability?,
+                approvalProgress: ApprovalProgress? = nil) {
+        self.detail = detail; self.sheets = sheets; self.availability = availability; self.approvalProgress = approvalProgress
     }
 }
 

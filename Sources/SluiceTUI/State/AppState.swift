@@ -54,6 +54,8 @@ public struct AppState: Sendable {
 
     public var detail: IssueDetail?
     public var availability: IssueActionAvailability?
+    /// Where the issue's approval flow stands for the signed-in member (the Approvals tab).
+    public var approvalProgress: ApprovalProgress?
     /// SQL of the issue's sheets by sheet id.
     public var sheets: [Int64: String] = [:]
     public var pipeline: [PipelineRow] = []

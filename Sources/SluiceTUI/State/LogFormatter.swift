@@ -40,3 +40,13 @@ enum LogFormatter {
         return LogState.Line(time: time(l.at), text: text, role: role)
     }
 }
+
+extension LogFormatter {
+    /// Local date and minute, for approvals and other events a person dates.
+    static func dateTime(_ d: Date) -> String {
+        var t = time_t(d.timeIntervalSince1970)
+        var parts = tm()
+        localtime_r(&t, &parts)
+        return String(format: "%04d-%02d-%02d %02d:%02d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min)
+    }
+}

@@ -103,6 +103,7 @@ public struct Reducer: Sendable {
         s.detail = snap.detail
         s.sheets.merge(snap.sheets) { _, new in new }
         s.availability = snap.availability
+        s.approvalProgress = snap.approvalProgress
         s.pipeline = Reducer.pipelineRows(snap.detail)
         if let previousRow, let i = s.pipeline.firstIndex(of: previousRow) { s.pipelineIndex = i }
         s.pipelineIndex = min(s.pipelineIndex, max(0, s.pipeline.count - 1))
@@ -151,6 +152,7 @@ public struct Reducer: Sendable {
         if s.detail?.issue.id != id {
             s.detail = nil
             s.availability = nil
+            s.approvalProgress = nil
             s.pipeline = []
             s.pipelineIndex = 0
             s.detailScroll = 0

@@ -1,33 +1,66 @@
+import Foundation
 import SluiceEngine
 
-/// The Approvals tab's data, mapped from the engine in one place so a richer approval API
-/// (risk reasons, flow names, comments) can be wired in here alone.
+/// The Approvals tab's data: the issue's risk and why, the flow's steps with who approved and
+/// when, who is next, and whether the signed-in member can act (and why not). Mapped from the
+/// engine's `ApprovalProgress`; until it has loaded, the steps come from the issue detail alone.
 struct ApprovalsViewModel {
-    struct Step {
-        var index: Int
-        var role_: String
+    struct Step: Equatable {
+        var number: Int
+        var role: String
         var status: String
         var approver: String?
-        var glyph: String
-        var role: Role
+        /// When the step was approved or rejected.
+        var at: Date?
+        /// The step whose approval is awaited now.
+        var isNext: Bool
+        var badge: StatusBadge
     }
+
     var status: ApprovalStatus
     var risk: RiskLevel
+    var riskSource: String
+    var riskReason: String
     var steps: [Step]
-    /// Timeline lines about approvals (approve, reject, re-request), newest last.
+    var nextRole: String?
+    /// Members who could approve the next step.
+    var nextApprovers: [String]
+    /// nil while the member's standing is not known yet.
+    var canAct: Bool?
+    /// What the member can do, or why not.
+    var note: String
+    /// Timeline lines about approvals (flow, approve, reject, re-request), oldest first.
     var events: [IssueEvent]
 
-    init(detail d: IssueDetail) {
+    static let eventKinds: Set<String> = ["RISK", "APPROVAL", "APPROVE", "APPROVED", "REJECT", "REREQUEST", "EDIT_SQL"]
+
+    init(detail d: IssueDetail, progress: ApprovalProgress?) {
+        let p = progress
         status = d.issue.approvalStatus
         risk = d.issue.riskLevel
-        steps = d.approvals.enumerated().map { i, a in
-            let (glyph, role): (String, Role) = switch a.status {
-            case "APPROVED": ("✓", .approvalApproved)
-            case "REJECTED": ("✗", .approvalRejected)
-            default: ("○", .approvalPending)
-            }
-            return Step(index: i, role_: a.role, status: a.status, approver: a.approver, glyph: glyph, role: role)
+        riskSource = d.issue.riskSource
+        riskReason = d.issue.riskReason
+        let raw: [(role: String, status: String, approver: String?, at: Date?)] = p.map { $0.steps.map { ($0.role, $0.status, $0.approver, $0.at) } }
+            ?? d.approvals.map { ($0.role, $0.status, $0.approver, nil) }
+        let awaited = d.issue.approvalStatus == .pending ? raw.firstIndex { $0.status == "PENDING" } : nil
+        steps = raw.enumerated().map { i, a in
+            Step(number: i + 1, role: a.role, status: a.status, approver: a.approver, at: a.at, isNext: i == awaited,
+                 badge: ApprovalsViewModel.badge(a.status, next: i == awaited))
         }
-        events = d.timeline.filter { ["APPROVAL", "APPROVE", "REJECT", "REREQUEST"].contains($0.kind) }
+        nextRole = p?.nextRole ?? awaited.map { raw[$0].role }
+        nextApprovers = p?.nextApprovers ?? []
+        canAct = p?.canAct
+        note = p?.note ?? "loading…"
+        events = d.timeline.filter { ApprovalsViewModel.eventKinds.contains($0.kind) }
+    }
+
+    /// A step's glyph, word and role; the awaited step reads "next", later ones "waiting".
+    static func badge(_ status: String, next: Bool) -> StatusBadge {
+        switch status {
+        case "APPROVED": StatusBadge(glyph: "✓", ascii: "+", word: "approved", role: .approvalApproved)
+        case "REJECTED": StatusBadge(glyph: "✗", ascii: "x", word: "rejected", role: .approvalRejected)
+        default: next ? StatusBadge(glyph: "▶", ascii: ">", word: "next", role: .approvalPending)
+                      : StatusBadge(glyph: "○", ascii: "o", word: "waiting", role: .dim)
+        }
     }
 }

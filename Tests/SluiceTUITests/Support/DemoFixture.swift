@@ -9,6 +9,7 @@ final class DemoFixture {
     static let admin = Principal(email: "admin@example.com", name: "Ada Admin", role: "admin")
     static let dba = Principal(email: "dba@example.com", name: "Dba", role: "dba")
     static let dev = Principal(email: "dev@example.com", name: "Dev", role: "member")
+    static let owner = Principal(email: "owner@example.com", name: "Owner", role: "member")
 
     init() throws {
         home = NSTemporaryDirectory() + "sluice-tui-" + UUID().uuidString
@@ -16,6 +17,19 @@ final class DemoFixture {
     }
 
     deinit { try? FileManager.default.removeItem(atPath: home) }
+
+    /// The governance tutorial's setup: "DDL on prod is HIGH", and HIGH DDL needs the project
+    /// owner then a DBA. Returns a new issue by the developer that falls under it.
+    func highRiskIssueWithOwnerThenDBAFlow() throws -> SluiceEngine.Issue {
+        _ = try workspace.addRiskRule(by: Self.admin, title: "DDL on prod is HIGH", source: .ddl, level: .high,
+                                      condition: #"environment_id == "prod""#)
+        _ = try workspace.addFlow(by: Self.admin, name: "owner-dba", roles: ["owner", "dba"])
+        _ = try workspace.setApprovalRule(by: Self.admin, source: "DDL", level: "HIGH", flow: "owner-dba")
+        return try workspace.createIssue(by: Self.dev, project: "DEMO", title: "Add loyalty column", plan: .targets(
+            sql: "ALTER TABLE customers ADD COLUMN loyalty INTEGER;",
+            databases: [DatabaseRef(instance: "sqlite-test", name: "app"), DatabaseRef(instance: "sqlite-prod", name: "app")],
+            labels: [:], type: .migrate, schemaVersion: nil, earliestAllowedTime: nil))
+    }
 
     /// A store whose state is loaded from the workspace as `principal`.
     func store(as principal: Principal?, size: Size = Size(width: 120, height: 36)) -> Store {

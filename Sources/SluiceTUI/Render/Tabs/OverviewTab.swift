@@ -17,9 +17,9 @@ enum OverviewTab {
             return out
         }
         var approval: [Span] = [Span("Approval  ", .dim), Span("\(d.issue.approvalStatus.glyph) \(d.issue.approvalStatus.rawValue)", d.issue.approvalStatus.role)]
-        for step in ApprovalsViewModel(detail: d).steps {
-            approval.append(Span("  \(step.glyph) ", step.role))
-            approval.append(Span(step.approver.map { "\($0) (\(step.role_))" } ?? step.role_))
+        for step in ApprovalsViewModel(detail: d, progress: s.approvalProgress).steps {
+            approval.append(Span("  \(s.unicode ? step.badge.glyph : step.badge.ascii) ", step.badge.role))
+            approval.append(Span(step.approver.map { "\($0) (\(step.role))" } ?? step.role))
         }
         out.append(approval)
         for st in d.stages {
