@@ -18,6 +18,7 @@ let package = Package(
     targets: [
         // C libraries, one shim header each.
         .systemLibrary(name: "CPgQuery", path: "Sources/CPgQuery"),
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ"),
 
         // SQL understanding: splitting and classification for SQLite and PostgreSQL.
         .target(
@@ -33,6 +34,7 @@ let package = Package(
             name: "SluiceEngine",
             dependencies: [
                 "SluiceSQL",
+                "CLibPQ",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -59,12 +61,25 @@ let package = Package(
             ],
             path: "Benchmarks/sluice-bench"
         ),
+        .executableTarget(
+            name: "sluice-pg-bench",
+            dependencies: ["SluiceEngine", "CLibPQ"],
+            path: "Benchmarks/sluice-pg-bench"
+        ),
 
         .testTarget(name: "SluiceSQLTests", dependencies: ["SluiceSQL"]),
         .testTarget(
             name: "SluiceEngineTests",
             dependencies: [
                 "SluiceEngine",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
+            name: "SluicePostgresTests",
+            dependencies: [
+                "SluiceEngine",
+                "CLibPQ",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -195,6 +195,7 @@ extension Metastore {
             );
             """)
         }
+        registerPostgresMigrations(&m)
         return m
     }()
 }
