@@ -13,8 +13,8 @@ import Testing
         let i = try t.ws.addInstance(by: t.admin, name: "withpw", engine: .postgres, location: uri, environment: "test")
         #expect(!i.location.contains("hunter2"))
         #expect(i.location.contains("host='127.0.0.1'") && i.location.contains("user='postgres'"))
-        let stored = try t.ws.store.read { db in try Row.fetchOne(db, sql: "SELECT * FROM postgresInstance WHERE instance = 'withpw'") }
-        let sealed: String = try #require(stored?["sealedPassword"])
+        let stored = try t.ws.store.read { db in try String.fetchOne(db, sql: "SELECT sealedPassword FROM postgresInstance WHERE instance = 'withpw'") }
+        let sealed = try #require(stored)
         #expect(!sealed.contains("hunter2"))
         #expect(try PostgresSecrets.open(sealed, keyFile: t.dir + "/home/secret.key") == "hunter2-in-uri")
         let mode = try FileManager.default.attributesOfItem(atPath: t.dir + "/home/secret.key")[.posixPermissions] as? Int

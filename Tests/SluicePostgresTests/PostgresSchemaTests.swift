@@ -36,7 +36,8 @@ import Testing
         for expected in [
             "CREATE EXTENSION pgcrypto WITH SCHEMA public VERSION",
             "CREATE TYPE app.mood AS ENUM ('sad', 'ok', 'happy');",
-            "CREATE DOMAIN app.positive AS integer CONSTRAINT positive_check CHECK (VALUE > 0);",
+            "CREATE DOMAIN app.positive AS integer CONSTRAINT positive_check CHECK ((VALUE > 0));",
+            "ALTER TABLE app.visit ADD CONSTRAINT visit_at_check CHECK ((at > '2000-01-01 00:00:00+00'::timestamp with time zone));",
             "CREATE SEQUENCE app.ticket AS bigint INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 100 CACHE 1;",
             "CREATE TABLE app.person (id bigint GENERATED ALWAYS AS IDENTITY NOT NULL, name text COLLATE pg_catalog.\"C\" NOT NULL, mood app.mood DEFAULT 'ok'::app.mood, score app.positive, ticket integer DEFAULT nextval('app.ticket'::regclass));",
             "ALTER TABLE app.visit ADD CONSTRAINT visit_person_fkey FOREIGN KEY (person) REFERENCES app.person(id) ON DELETE CASCADE;",

@@ -119,11 +119,14 @@ final class PostgresConnection {
             func field(_ code: Character) -> String? {
                 PQresultErrorField(result, Int32(code.asciiValue ?? 0)).map { String(cString: $0) }
             }
-            let primary = field("M")
+            let lost = PQstatus(handle) != CONNECTION_OK
+            // When the server ends the session (pg_terminate_backend, shutdown), its FATAL message
+            // comes before libpq's "server closed the connection": the connection's message has both.
+            let primary = lost ? String(cString: PQerrorMessage(handle)) : field("M")
             throw PostgresError(
                 message: primary ?? String(cString: PQresultErrorMessage(result)),
                 sqlState: field("C"), position: field("P").flatMap { Int($0) }, detail: field("D"), hint: field("H"),
-                connectionLost: PQstatus(handle) != CONNECTION_OK, secrets: secrets)
+                connectionLost: lost, secrets: secrets)
         }
     }
 

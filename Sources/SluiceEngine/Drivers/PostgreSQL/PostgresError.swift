@@ -43,8 +43,11 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
             let template = p.contains("(@)") ? "$1***$2" : "$1***"
             s = re.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: template)
         }
-        // libpq prefixes severities and ends with newlines; keep one readable line.
-        for prefix in ["ERROR:  ", "FATAL:  ", "PANIC:  "] where s.hasPrefix(prefix) { s.removeFirst(prefix.count) }
-        return s.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        // libpq prefixes severities and ends lines with newlines; keep one readable line.
+        return s.split(whereSeparator: \.isNewline).map { line in
+            var l = line.trimmingCharacters(in: .whitespaces)
+            for prefix in ["ERROR:  ", "FATAL:  ", "PANIC:  "] where l.hasPrefix(prefix) { l.removeFirst(prefix.count) }
+            return l.hasSuffix(".") || l.hasSuffix(":") ? l : l + ";"
+        }.joined(separator: " ").trimmingCharacters(in: CharacterSet(charactersIn: ";"))
     }
 }

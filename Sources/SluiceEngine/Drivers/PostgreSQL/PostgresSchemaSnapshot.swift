@@ -7,15 +7,19 @@ import Foundation
 /// compares it. Names are schema-qualified (the dump runs with `search_path = pg_catalog`).
 /// Objects that belong to extensions, and Sluice's own history table, are left out.
 enum PostgresSchemaSnapshot {
+    /// Session settings that change how the catalogs print (names, timestamps, numbers), fixed
+    /// for the dump and restored after it, in the same round trip.
+    static let settings = [("search_path", "pg_catalog"), ("TimeZone", "UTC"), ("DateStyle", "ISO, MDY"),
+                           ("IntervalStyle", "postgres"), ("extra_float_digits", "1")]
+
     static func dump(_ conn: PostgresConnection) throws -> String {
-        let results = try conn.executeBatch("""
-            SELECT set_config('sluice.saved_search_path', current_setting('search_path'), false),
-                   set_config('search_path', 'pg_catalog', false);
-            \(query);
-            SELECT set_config('search_path', current_setting('sluice.saved_search_path'), false)
-            """)
-        guard results.count == 3 else { throw PostgresError(message: "the schema dump returned \(results.count) results") }
-        let lines = results[1].rows.compactMap { row -> (Int, String, String)? in
+        func saved(_ name: String) -> String { "sluice.saved_\(name.lowercased())" }
+        let save = settings.map { "set_config('\(saved($0.0))', current_setting('\($0.0)'), false)" }.joined(separator: ", ")
+        let fix = settings.map { "set_config('\($0.0)', '\($0.1)', false)" }.joined(separator: ", ")
+        let restore = settings.map { "set_config('\($0.0)', current_setting('\(saved($0.0))'), false)" }.joined(separator: ", ")
+        let results = try conn.executeBatch("SELECT \(save); SELECT \(fix);\n\(query);\nSELECT \(restore)")
+        guard results.count == 4 else { throw PostgresError(message: "the schema dump returned \(results.count) results") }
+        let lines = results[2].rows.compactMap { row -> (Int, String, String)? in
             guard let kind = row[0].flatMap({ Int($0) }), let name = row[1], let def = row[2] else { return nil }
             var text = SchemaSnapshot.normalise(def)
             while text.hasSuffix(";") { text.removeLast() }
