@@ -21,6 +21,7 @@ let package = Package(
         // C libraries, one shim header each.
         .systemLibrary(name: "CPgQuery", path: "Sources/CPgQuery"),
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ"),
 
         // SQL understanding: splitting and classification for SQLite and PostgreSQL.
         .target(
@@ -36,6 +37,7 @@ let package = Package(
             name: "SluiceEngine",
             dependencies: [
                 "SluiceSQL",
+                "CLibPQ",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -76,6 +78,11 @@ let package = Package(
             ],
             path: "Benchmarks/sluice-bench"
         ),
+        .executableTarget(
+            name: "sluice-pg-bench",
+            dependencies: ["SluiceEngine", "CLibPQ"],
+            path: "Benchmarks/sluice-pg-bench"
+        ),
 
         .executableTarget(
             name: "sluice-tui-bench",
@@ -93,6 +100,14 @@ let package = Package(
             name: "SluiceEngineTests",
             dependencies: [
                 "SluiceEngine",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
+            name: "SluicePostgresTests",
+            dependencies: [
+                "SluiceEngine",
+                "CLibPQ",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -29,6 +29,8 @@ public struct TargetDatabase: Sendable, Codable, Equatable, FetchableRecord {
     /// For SQLite: the file path.
     public var location: String
     public var labels: [String: String]
+    /// PostgreSQL: how to connect (nil for SQLite).
+    public var postgres: PostgresTarget?
 
     public var ref: DatabaseRef { DatabaseRef(instance: instance, name: name) }
 
@@ -41,10 +43,11 @@ public struct TargetDatabase: Sendable, Codable, Equatable, FetchableRecord {
         engine = DatabaseEngine(rawValue: row["engine"]) ?? .sqlite
         location = row["location"]
         labels = JSONColumn.decodeDict(row["labels"])
+        postgres = engine == .postgres ? PostgresTarget(row: row, database: name) : nil
     }
 
     static let selectSQL = """
-        SELECT d.*, COALESCE(d.environment, i.environment) AS effectiveEnvironment, i.engine AS engine
-        FROM targetDatabase d JOIN instance i ON i.name = d.instance
+        SELECT d.*, COALESCE(d.environment, i.environment) AS effectiveEnvironment, i.engine AS engine, \(PostgresTarget.columns)
+        FROM targetDatabase d JOIN instance i ON i.name = d.instance \(PostgresTarget.joins)
         """
 }

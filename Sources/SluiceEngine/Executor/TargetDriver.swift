@@ -22,6 +22,12 @@ public protocol TargetDriver: Sendable {
     /// The planner's estimate of the rows one DML statement would change (PostgreSQL
     /// `EXPLAIN (FORMAT JSON)`); nil when the engine gives none (SQLite: the dry run counts exactly).
     func estimateAffectedRows(_ database: TargetDatabase, statement: String) throws -> Int64?
+    /// The server's sessions on the database (PostgreSQL `pg_stat_activity`); none for SQLite.
+    func sessions(_ database: TargetDatabase) throws -> [DatabaseSession]
+}
+
+extension TargetDriver {
+    public func sessions(_ database: TargetDatabase) throws -> [DatabaseSession] { [] }
 }
 
 /// A table's size as the target reports it.
@@ -76,26 +82,7 @@ public enum TargetDrivers {
     public static func driver(for engine: DatabaseEngine) -> any TargetDriver {
         switch engine {
         case .sqlite: return SQLiteExecutor()
-        case .postgres: return UnavailableDriver(engine: engine)
+        case .postgres: return PostgresDriver()
         }
     }
-}
-
-/// Refuses every operation with a clear message (an engine this build cannot reach).
-struct UnavailableDriver: TargetDriver {
-    let engine: DatabaseEngine
-    private var error: SluiceError {
-        SluiceError.precondition("\(engine.rawValue) targets are not supported by this build yet",
-                                 hint: "Use SQLite targets, or a build with PostgreSQL support.")
-    }
-    func execute(_ job: TaskJob, sink: any TaskRunSink, cancel: CancellationHandle) -> ExecutionOutcome { .failed(error.message) }
-    func history(_ database: TargetDatabase) throws -> [MigrationRecord] { throw error }
-    func liveSchema(_ database: TargetDatabase) throws -> String { throw error }
-    func recordedRun(_ database: TargetDatabase, workspace: String, run: Int64) throws -> MigrationRecord? { throw error }
-    func baseline(_ database: TargetDatabase, version: String, workspace: String, by actor: String) throws -> MigrationRecord { throw error }
-    func dryRun(_ database: TargetDatabase, sql: String, timeLimit: Double, cancel: CancellationHandle) -> DryRunReport {
-        DryRunReport(outcome: .failed, statements: [], failure: nil, durationMs: 0, note: error.message)
-    }
-    func tableRowCounts(_ database: TargetDatabase, tables: [String]) throws -> [String: RowCount] { throw error }
-    func estimateAffectedRows(_ database: TargetDatabase, statement: String) throws -> Int64? { throw error }
 }

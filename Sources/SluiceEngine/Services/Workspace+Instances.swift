@@ -26,8 +26,7 @@ extension Workspace {
             }
             location = (location as NSString).standardizingPath
         case .postgres:
-            throw SluiceError.precondition("PostgreSQL instances are not supported by this build yet",
-                                           hint: "Use a SQLite instance (--engine sqlite --path PATH).")
+            return try addPostgresInstance(by: actor, name: name, conninfo: location, environment: environment, maxConnections: maxConnections)
         }
         let loc = location
         return try store.write { db in
@@ -56,13 +55,14 @@ extension Workspace {
     }
 
     /// Discovers the databases of an instance: a SQLite file is one database named after the file;
-    /// a directory holds one database per `*.db`, `*.sqlite` or `*.sqlite3` file (labelled `tenant=NAME`).
+    /// a directory holds one database per `*.db`, `*.sqlite` or `*.sqlite3` file (labelled `tenant=NAME`);
+    /// a PostgreSQL server's are read from `pg_database` (templates left out).
     public func syncInstance(by actor: Principal, name: String) throws -> SyncReport {
         let instance = try store.read { db in
             try require(.instancesManage, actor, to: "sync an instance", db)
             return try fetchInstance(name, db)
         }
-        let found = try discoverSQLite(instance)
+        let found = instance.engine == .postgres ? try discoverPostgres(instance) : try discoverSQLite(instance)
         return try store.write { db in
             let known = Set(try String.fetchAll(db, sql: "SELECT name FROM targetDatabase WHERE instance = ?", arguments: [name]))
             var added: [String] = []

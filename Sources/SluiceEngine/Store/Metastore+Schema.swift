@@ -196,6 +196,7 @@ extension Metastore {
             """)
         }
         registerGovernanceMigration(&m)
+        registerPostgresMigrations(&m)
         return m
     }()
 }

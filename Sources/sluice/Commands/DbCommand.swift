@@ -4,7 +4,7 @@ import SluiceEngine
 
 struct DbCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "db", abstract: "Target databases, their history and drift.",
-                                                    subcommands: [List.self, History.self, Drift.self, Baseline.self, Label.self])
+                                                    subcommands: [List.self, History.self, Drift.self, Baseline.self, Label.self, DbSessionsCommand.self])
 
     struct DatabaseJSON: Encodable {
         var name: String; var instance: String; var database: String; var environment: String; var engine: String

@@ -46,7 +46,7 @@ struct EnvCommand: ParsableCommand {
 
 struct InstanceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "instance", abstract: "Database servers and SQLite locations.",
-                                                    subcommands: [List.self, Add.self, Sync.self])
+                                                    subcommands: [List.self, Add.self, Sync.self, InstanceSetCommand.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List instances.")
@@ -73,6 +73,7 @@ struct InstanceCommand: ParsableCommand {
         @Option(help: "PostgreSQL: a libpq conninfo string or URI, without a password.") var dsn: String?
         @Option var env: String
         @Option var maxConnections: Int = 8
+        @OptionGroup var postgres: PostgresInstanceOptions
         func run() throws {
             try runCommand {
                 let ctx = try CommandContext(global)
@@ -88,8 +89,13 @@ struct InstanceCommand: ParsableCommand {
                     guard let dsn else { throw SluiceError.usage("a PostgreSQL instance needs --dsn") }
                     location = dsn
                 }
-                let i = try ctx.workspace.addInstance(by: try ctx.principal(), name: name, engine: kind, location: location,
-                                                      environment: env, maxConnections: maxConnections)
+                let actor = try ctx.principal()
+                let i = kind == .postgres
+                    ? try ctx.workspace.addPostgresInstance(by: actor, name: name, conninfo: location, password: try postgres.password(),
+                                                            environment: env, maxConnections: maxConnections,
+                                                            lockTimeoutMs: postgres.lockTimeoutMs, statementTimeoutMs: postgres.statementTimeoutMs)
+                    : try ctx.workspace.addInstance(by: actor, name: name, engine: kind, location: location,
+                                                    environment: env, maxConnections: maxConnections)
                 try ctx.emit(i) { "Instance \(i.name) added. Next: sluice instance sync \(i.name)" }
             }
         }

@@ -1,0 +1,167 @@
+import Foundation
+import SluiceSQL
+
+/// Applies task runs to PostgreSQL targets through libpq, with the same guarantees as the SQLite
+/// executor (DESIGN §4): statement by statement with a per-statement log, the change and its
+/// history row in one transaction, statements PostgreSQL refuses in a transaction run outside
+/// one, `lock_timeout`/`statement_timeout` set per task, cancel through `PQcancel`.
+public struct PostgresDriver: TargetDriver {
+    public init() {}
+
+    static func target(_ database: TargetDatabase) throws -> PostgresTarget {
+        guard let t = database.postgres else {
+            throw SluiceError.failure("\(database.ref) has no PostgreSQL connection settings", hint: "Run `sluice instance sync \(database.instance)`.")
+        }
+        return t
+    }
+
+    /// Runs `body` on a pooled connection to `database`; a connection that failed is not reused.
+    static func withConnection<T>(_ database: TargetDatabase, _ body: (PostgresConnection) throws -> T) throws -> T {
+        let target = try target(database)
+        let pool = PostgresConnectionPool.pool(for: target)
+        let conn = try pool.acquire(target)
+        do {
+            let value = try body(conn)
+            pool.release(conn, database: target.database)
+            return value
+        } catch {
+            if !conn.isIdle, conn.isHealthy { _ = try? conn.execute("ROLLBACK") }
+            pool.release(conn, database: target.database, reusable: !((error as? PostgresError)?.connectionLost ?? false))
+            throw error
+        }
+    }
+
+    public func execute(_ job: TaskJob, sink: any TaskRunSink, cancel: CancellationHandle) -> ExecutionOutcome {
+        let started = Date()
+        let ref = job.database.ref
+        let statements: [SQLStatement]
+        do { statements = try StatementSplitter.split(job.sql, dialect: .postgres) } catch {
+            return .failed("the sheet cannot be split into statements: \(error)")
+        }
+        let target: PostgresTarget
+        let pool: PostgresConnectionPool
+        let conn: PostgresConnection
+        do {
+            target = try Self.target(job.database)
+            pool = PostgresConnectionPool.pool(for: target)
+            conn = try pool.acquire(target)
+        } catch {
+            sink.info("cannot connect to \(ref): \(error)")
+            return .failed("cannot connect to \(ref): \(error)")
+        }
+        var reusable = true
+        defer { pool.release(conn, database: target.database, reusable: reusable) }
+        conn.onNotice { severity, message in
+            sink.log(kind: "NOTICE", statementIndex: nil, line: nil, column: nil, durationMs: nil, affectedRows: nil, sql: nil,
+                     message: "\(severity): \(message)")
+        }
+        let canceller = conn.canceller()
+        cancel.setHandler { canceller?.fire() }
+        defer { cancel.setHandler(nil) }
+        if cancel.isCanceled { return .canceled("canceled before it started") }
+
+        let requirements = statements.map { PostgresTransactionRules.requirement(of: $0.text, serverVersion: conn.serverVersion) }
+        let lines = LineIndex(job.sql)
+        for (s, r) in zip(statements, requirements) {
+            if case .transactionControl(let word) = r {
+                return .failed("line \(s.line), column \(s.column): the sheet runs \(word) itself; Sluice runs each task in one transaction of its own: remove it")
+            }
+        }
+        let outside = zip(statements, requirements).compactMap { s, r -> String? in
+            if case .outsideTransaction(let what) = r { return "\(what) (line \(s.line))" }
+            return nil
+        }
+        let nonTransactional = !outside.isEmpty
+        do {
+            conn.dirty = true
+            try conn.execute("SET lock_timeout = \(target.lockTimeoutMs); SET statement_timeout = \(target.statementTimeoutMs)")
+            if nonTransactional {
+                sink.markNonTransactional()
+                sink.info("\(outside.joined(separator: ", ")) cannot run in a transaction: running statement by statement outside one")
+            } else {
+                try conn.execute("BEGIN")
+            }
+            try PostgresMigrationHistory.ensure(conn)
+            let prior = try PostgresMigrationHistory.priorRecords(conn, workspace: job.workspaceId, task: job.taskId, version: job.schemaVersion)
+            if let already = prior.task {
+                if !conn.isIdle { try conn.execute("ROLLBACK") }
+                return .done("already recorded in \(ref) history (#\(already.id)); not applied again")
+            }
+            if let version = job.schemaVersion, let done = prior.version {
+                if !conn.isIdle { try conn.execute("ROLLBACK") }
+                let message = "version \(version) is already applied to \(ref) (history #\(done.id), \(done.appliedAt))"
+                sink.info(message)
+                return .failed(message)
+            }
+            let before = try PostgresSchemaSnapshot.dump(conn)
+            if job.type != .baseline {
+                try runStatements(statements, sql: job.sql, lines: lines, conn: conn, sink: sink, cancel: cancel)
+            } else {
+                sink.info("BASELINE: recording the live schema without running SQL")
+            }
+            let after = try PostgresSchemaSnapshot.dump(conn)
+            let duration = Date().timeIntervalSince(started) * 1000
+            _ = try PostgresMigrationHistory.insert(conn, MigrationRecord(
+                id: 0, version: job.schemaVersion, type: job.type.rawValue, status: "DONE", statement: job.sql,
+                checksum: job.sheetSHA256, schemaBefore: before, schemaAfter: after, durationMs: duration,
+                issueId: job.issueId, taskId: job.taskId, taskRunId: job.runId, workspace: job.workspaceId,
+                appliedBy: job.createdBy, appliedAt: MigrationHistory.timestamp()))
+            if !conn.isIdle { try conn.execute("COMMIT") }
+            sink.info("committed: change and history row recorded in \(ref)")
+            return .done(String(format: "applied in %.1f ms", duration))
+        } catch {
+            let pgError = error as? PostgresError
+            if pgError?.connectionLost == true { reusable = false } else if conn.isHealthy, !conn.isIdle { _ = try? conn.execute("ROLLBACK") }
+            let undone = nonTransactional ? "earlier statements stay applied (no transaction)" : "rolled back"
+            if cancel.isCanceled, pgError?.isQueryCanceled == true {
+                sink.info("canceled: \(undone)")
+                return .canceled("canceled while running; \(undone)")
+            }
+            var message = "\(error)"
+            if let failure = error as? StatementError {
+                message = "line \(failure.line), column \(failure.column): \(failure.error)"
+            }
+            if pgError?.connectionLost == true || (error as? StatementError)?.error.connectionLost == true {
+                message += "; the connection to the server was lost"
+                reusable = false
+            }
+            sink.info("error: \(message)")
+            return .failed("\(message); \(undone)")
+        }
+    }
+
+    /// A statement that failed, with the position of the error in the sheet.
+    struct StatementError: Error {
+        var error: PostgresError
+        var line: Int
+        var column: Int
+    }
+
+    private func runStatements(_ statements: [SQLStatement], sql: String, lines: LineIndex, conn: PostgresConnection,
+                               sink: any TaskRunSink, cancel: CancellationHandle) throws {
+        for s in statements {
+            if cancel.isCanceled { throw PostgresError(message: "canceled", sqlState: "57014") }
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6 }
+            do {
+                let r = try conn.execute(s.text)
+                sink.log(kind: "STATEMENT", statementIndex: s.index, line: s.line, column: s.column, durationMs: elapsed(),
+                         affectedRows: r.affectedRows, sql: s.text, message: nil)
+            } catch let e as PostgresError {
+                let pos = Self.position(of: e, in: s, lines: lines)
+                sink.log(kind: e.isQueryCanceled && cancel.isCanceled ? "CANCELED" : "ERROR", statementIndex: s.index, line: pos.line,
+                         column: pos.column, durationMs: elapsed(), affectedRows: nil, sql: s.text, message: e.description)
+                if e.isQueryCanceled && cancel.isCanceled { throw e }
+                throw StatementError(error: e, line: pos.line, column: pos.column)
+            }
+        }
+    }
+
+    /// Where in the sheet the server's error cursor points (its position counts characters of the statement).
+    static func position(of error: PostgresError, in statement: SQLStatement, lines: LineIndex) -> SourcePosition {
+        guard let p = error.position, p >= 1 else { return lines.position(ofByteOffset: statement.start) }
+        let prefix = statement.text.unicodeScalars.prefix(p - 1)
+        let bytes = prefix.reduce(0) { $0 + String($1).utf8.count }
+        return lines.position(ofByteOffset: statement.start + bytes)
+    }
+}
