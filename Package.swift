@@ -107,6 +107,7 @@ let package = Package(
             name: "SluicePostgresTests",
             dependencies: [
                 "SluiceEngine",
+                "SluiceTUI",
                 "CLibPQ",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

@@ -69,6 +69,8 @@ public enum TUIApp {
         var pollFds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0), pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
         var drawn: Frame?
         var unicode = driver.unicode
+        // A tick a second refreshes what only changes outside the metastore (server sessions).
+        var lastTick = Date()
         while !quit && !interrupted.isSet {
             let frame = Renderer.render(store.state.withUnicode(unicode), size: driver.size, theme: theme)
             if frame != drawn { driver.flush(frame); drawn = frame }
@@ -89,6 +91,10 @@ public enum TUIApp {
                 while read(wakeRead, &buf, buf.count) > 0 {}
             }
             store.drain()
+            if Date().timeIntervalSince(lastTick) >= 1 {
+                lastTick = Date()
+                store.dispatch(.tick)
+            }
             unicode = driver.unicode
         }
         driver.end()

@@ -11,6 +11,8 @@ public final class EngineBridge: @unchecked Sendable {
     private var inFlight = 0
     private let lists = DispatchQueue(label: "sluice.tui.lists")
     private let details = DispatchQueue(label: "sluice.tui.details")
+    /// Sessions come from a database server, which may be slow: never in front of issue loads.
+    private let servers = DispatchQueue(label: "sluice.tui.servers")
     private let send: @Sendable (Action) -> Void
     /// Called after a sign-in succeeds (the CLI saves a session).
     public var onSignIn: (@Sendable (Principal) -> Void)?
@@ -31,6 +33,7 @@ public final class EngineBridge: @unchecked Sendable {
         switch effect {
         case .loadWorkspace: queue = lists
         case .loadIssue, .loadLog, .loadHistory, .perform, .signIn: queue = details
+        case .loadSessions: queue = servers
         case .openEditor, .copy, .quit: return // the app handles these on the UI thread
         }
         let coalesce: Bool
@@ -82,6 +85,11 @@ public final class EngineBridge: @unchecked Sendable {
                 let ref = try DatabaseRef(parsing: database)
                 return .historyLoaded(database: database, records: try ws.history(ref, by: p), error: nil)
             } catch { return .historyLoaded(database: database, records: [], error: EngineBridge.text(error)) }
+        case .loadSessions(let task):
+            guard let p = actor else { return nil }
+            do {
+                return .sessionsLoaded(task: task, sessions: try ws.sessions(task: task, by: p), error: nil)
+            } catch { return .sessionsLoaded(task: task, sessions: [], error: EngineBridge.text(error)) }
         case let .signIn(email, password):
             do {
                 let p = try ws.authenticate(email: email, password: password)

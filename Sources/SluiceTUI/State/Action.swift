@@ -12,6 +12,8 @@ public enum Action: Sendable {
     case issueLoadFailed(Int64, String)
     case logLoaded(task: Int64, runs: [TaskRun], lines: [TaskRunLogLine], reset: Bool)
     case historyLoaded(database: String, records: [MigrationRecord], error: String?)
+    /// The server sessions on a running task's database (nil error: loaded).
+    case sessionsLoaded(task: Int64, sessions: [DatabaseSession], error: String?)
     /// The metastore changed (another process, or the in-process engine).
     case workspaceChanged
     case signedIn(Principal)
@@ -71,6 +73,7 @@ public enum Effect: Equatable, Sendable {
     case loadIssue(Int64)
     case loadLog(task: Int64, after: Int64)
     case loadHistory(database: String)
+    case loadSessions(task: Int64)
     case perform(EngineCommand)
     case signIn(email: String, password: String)
     case openEditor(EditorPurpose, initial: String)

@@ -62,6 +62,7 @@ public struct AppState: Sendable {
 
     public var log = LogState()
     public var history = HistoryState()
+    public var sessions = SessionsState()
 
     public var filter = FilterState()
     public var commandLine: CommandLineState?
@@ -137,6 +138,15 @@ public struct HistoryState: Equatable, Sendable {
     public var records: [MigrationRecord] = []
     public var error: String?
     public var selected = 0
+}
+
+/// The server sessions (`pg_stat_activity`) on the database of the task the Logs tab shows,
+/// while it runs on PostgreSQL; reloaded every tick.
+public struct SessionsState: Equatable, Sendable {
+    public var taskId: Int64?
+    public var sessions: [DatabaseSession] = []
+    public var error: String?
+    public var loaded = false
 }
 
 /// The `/` filter of the Issues pane.

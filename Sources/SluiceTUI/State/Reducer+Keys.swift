@@ -132,7 +132,8 @@ extension Reducer {
             return tabEffects(&s)
         case .detail:
             if s.tab == .logs {
-                let visible = max(1, s.layout.detail.height - 4)
+                let panel = s.selectedTask.map { SessionsPanel.height(s, $0, height: s.layout.detail.height - 5) } ?? 0
+                let visible = max(1, s.layout.detail.height - 4 - panel)
                 let maxTop = max(0, s.log.lines.count - visible)
                 let current = s.log.follow ? maxTop : s.log.top
                 if delta < 0 {

@@ -18,7 +18,8 @@ public struct Reducer: Sendable {
             clampScroll(&s)
             return []
         case .tick:
-            return []
+            guard s.live, s.principal != nil else { return [] }
+            return sessionsEffects(&s, refresh: true)
         case .workspaceLoaded(let snap):
             return workspaceLoaded(&s, snap)
         case .issueLoaded(let snap):
@@ -42,6 +43,8 @@ public struct Reducer: Sendable {
             s.history.error = error
             s.history.selected = max(0, records.count - 1)
             return []
+        case let .sessionsLoaded(task, sessions, error):
+            return sessionsLoaded(&s, task: task, sessions: sessions, error: error)
         case .workspaceChanged:
             guard s.live, s.principal != nil else { return [] }
             return refreshEffects(s)
@@ -111,6 +114,8 @@ public struct Reducer: Sendable {
         if let i = s.issues.firstIndex(where: { $0.id == snap.detail.issue.id }) { s.issues[i] = snap.detail.issue }
         var effects: [Effect] = []
         if s.selectedTask?.id != previousTask || s.log.taskId == nil { effects += tabEffects(&s) }
+        // The selected task may have started or finished running.
+        effects += sessionsEffects(&s, refresh: false)
         return effects
     }
 
@@ -158,21 +163,24 @@ public struct Reducer: Sendable {
             s.detailScroll = 0
             s.log = LogState(wrap: s.log.wrap)
             s.history = HistoryState()
+            s.sessions = SessionsState()
         }
         return [.loadIssue(id)]
     }
 
     /// Loads what the current tab shows for the selected task.
     func tabEffects(_ s: inout AppState) -> [Effect] {
+        if s.tab != .logs { s.sessions = SessionsState() }
         switch s.tab {
         case .logs:
             guard let task = s.selectedTask else { return [] }
+            var effects = sessionsEffects(&s, refresh: false)
             if s.log.taskId != task.id {
                 s.log = LogState(taskId: task.id, wrap: s.log.wrap)
                 s.log.loading = true
-                return [.loadLog(task: task.id, after: 0)]
+                effects.insert(.loadLog(task: task.id, after: 0), at: 0)
             }
-            return []
+            return effects
         case .history:
             guard let task = s.selectedTask else { return [] }
             if s.history.database != task.database {

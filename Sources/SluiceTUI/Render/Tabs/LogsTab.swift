@@ -15,7 +15,8 @@ enum LogsTab {
         f.put([Span("task #\(task.id) ", .header), Span(task.database), Span("  \(badge.text(unicode: s.unicode))", badge.role),
                Span("  \(attempt) · \(s.log.lines.count) lines · \(mode)\(s.log.wrap ? " · wrap" : "")", .dim)],
               x: r.x, y: r.y, maxWidth: r.width)
-        let body = Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1)
+        let panel = SessionsPanel.draw(&f, s, task, Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1))
+        let body = Rect(x: r.x, y: r.y + 1 + panel, width: r.width, height: r.height - 1 - panel)
         let lines = s.log.lines
         if lines.isEmpty {
             f.put(s.log.loading ? "loading…" : (task.waitingCause ?? "no log lines yet"), x: body.x, y: body.y, role: .dim, maxWidth: body.width)
