@@ -195,6 +195,7 @@ extension Metastore {
             );
             """)
         }
+        registerSchemaCheckMigrations(&m)
         return m
     }()
 }
