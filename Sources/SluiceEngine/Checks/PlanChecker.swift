@@ -24,7 +24,8 @@ struct PlanChecker {
     }
 
     let options: PlanCheckOptions
-    let config: ReviewConfig
+    /// The environment's SQL review policy; nil when it has none (review is then skipped).
+    let config: ReviewConfig?
 
     func run(_ job: Job) -> Outcome {
         let driver = TargetDrivers.driver(for: job.database.engine)
@@ -81,6 +82,11 @@ struct PlanChecker {
         checks.append(check(.statementSummary, summary(classified, facts)))
 
         // Review, with the exact affected rows the dry run counted.
+        guard let config else {
+            checks.append(check(.review, [PlanCheckResult(status: .success, title: "no SQL review policy",
+                                                          content: "environment \(job.database.environment) has no SQL review policy; set one to review its SQL")]))
+            return Outcome(checks: checks, facts: facts)
+        }
         let findings = SQLReviewer.review(job.sheet, dialect: dialect, config: config, schema: dialect == .sqlite ? schema : nil,
                                           affectedRows: affected ?? [:])
         let reviewResults = findings.map { f in

@@ -27,7 +27,7 @@ extension Workspace {
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while let group = collected.nextGroup(of: groups) {
                 for job in group {
-                    let checker = PlanChecker(options: options, config: configs[job.database.environment] ?? .default)
+                    let checker = PlanChecker(options: options, config: configs[job.database.environment] ?? nil)
                     collected.add(checker.run(job))
                 }
             }
@@ -58,7 +58,7 @@ extension Workspace {
         return outcomes.flatMap(\.checks)
     }
 
-    private func planCheckJobs(_ db: Database, issue id: Int64, specs: Set<String>?) throws -> ([PlanChecker.Job], [String: ReviewConfig]) {
+    private func planCheckJobs(_ db: Database, issue id: Int64, specs: Set<String>?) throws -> ([PlanChecker.Job], [String: ReviewConfig?]) {
         let databases = Dictionary(try fetchDatabases(db).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let rows = try Row.fetchAll(db, sql: """
             SELECT t.id, t.stage, t.position, t.specId, t.database, t.status, s.sha256, s.content
@@ -78,7 +78,7 @@ extension Workspace {
             jobs.append(PlanChecker.Job(taskId: row["id"], issueId: id, specId: row["specId"], database: database, sheet: content,
                                         sheetSHA256: row["sha256"], earlierSheets: earlier[key] ?? []))
         }
-        var configs: [String: ReviewConfig] = [:]
+        var configs: [String: ReviewConfig?] = [:]
         for env in Set(jobs.map(\.database.environment)) { configs[env] = try fetchReviewConfig(db, environment: env) }
         return (jobs, configs)
     }

@@ -3,17 +3,19 @@ import GRDB
 import SluiceSQL
 
 extension Workspace {
-    /// The SQL review configuration of an environment (the defaults until one is set).
-    public func reviewConfig(environment: String) throws -> ReviewConfig {
+    /// The SQL review policy of an environment, or nil when none is set. As in Bytebase, plan
+    /// checks review SQL only in environments that have a policy; `sluice review` alone uses
+    /// the built-in defaults.
+    public func reviewConfig(environment: String) throws -> ReviewConfig? {
         try store.read { db in try fetchReviewConfig(db, environment: environment) }
     }
 
-    func fetchReviewConfig(_ db: Database, environment: String) throws -> ReviewConfig {
+    func fetchReviewConfig(_ db: Database, environment: String) throws -> ReviewConfig? {
         guard try Bool.fetchOne(db, sql: "SELECT 1 FROM environment WHERE name = ?", arguments: [environment]) != nil else {
             throw SluiceError.notFound("no environment \(environment)", hint: "See `sluice env list`.")
         }
         guard let json = try String.fetchOne(db, sql: "SELECT config FROM reviewConfig WHERE environment = ?", arguments: [environment]) else {
-            return .default
+            return nil
         }
         do {
             return try JSONDecoder().decode(ReviewConfig.self, from: Data(json.utf8))

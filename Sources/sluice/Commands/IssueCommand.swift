@@ -6,7 +6,7 @@ struct IssueCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "issue", abstract: "Issues: a planned, reviewed and approved SQL change.",
         subcommands: [Create.self, List.self, Show.self, Approve.self, Reject.self, Rerequest.self, Comment.self,
-                      Resolve.self, Cancel.self, EditSQL.self])
+                      Resolve.self, Cancel.self, EditSQL.self, Check.self])
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an issue from targets (one stage per environment) or a plan.json.")
@@ -93,7 +93,8 @@ struct IssueCommand: ParsableCommand {
             try runCommand {
                 let ctx = try CommandContext(global)
                 let d = try ctx.workspace.issueDetail(id, by: try ctx.principal())
-                try ctx.emit(IssueShowJSON(d)) { IssueCommand.render(d) }
+                let checks = try ctx.workspace.planChecks(issue: id, by: try ctx.principal())
+                try ctx.emit(IssueShowJSON(d, checks: checks)) { IssueCommand.render(d) + IssueCommand.render(checks) }
             }
         }
     }
