@@ -59,6 +59,11 @@ let package = Package(
             ],
             path: "Benchmarks/sluice-bench"
         ),
+        .executableTarget(
+            name: "sluice-sql-bench",
+            dependencies: ["SluiceSQL", "CPgQuery", .product(name: "GRDBSQLite", package: "GRDB.swift")],
+            path: "Benchmarks/sluice-sql-bench"
+        ),
 
         .testTarget(name: "SluiceSQLTests", dependencies: ["SluiceSQL"]),
         .testTarget(
