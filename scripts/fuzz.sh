@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Fuzzes both statement splitters with libFuzzer (not part of the test suite).
-#   scripts/fuzz.sh [SECONDS_PER_DIALECT]      default 180
+#   scripts/fuzz.sh [SECONDS_PER_DIALECT] ["sqlite postgres"]      default 180, both
+# Crashes are written to the current directory as crash-*; Fuzz/regressions keeps fixed ones.
 # Builds Fuzz/SplitterFuzzer.swift with the SluiceSQL sources (-sanitize=fuzzer,address), seeds
 # a corpus per dialect from the test fixtures, and runs each dialect for the given time.
 # Set SLUICE_FUZZ_CLASSIFY=1 to classify every split too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_DIALECT=${1:-180}
+DIALECTS=${2:-"sqlite postgres"}
 OUT=.build-fuzz
 mkdir -p "$OUT"
 
@@ -22,7 +24,7 @@ swiftc -sanitize=fuzzer,address -parse-as-library -O -g \
   -lpg_query -lsqlite3 -o "$OUT/splitter-fuzzer"
 
 # Seeds: the fixture scripts, prefixed with the dialect byte (0 SQLite, 1 PostgreSQL).
-for dialect in sqlite postgres; do
+for dialect in $DIALECTS; do
   corpus="$OUT/corpus-$dialect"; mkdir -p "$corpus"
   python3 - "$dialect" "$corpus" <<'PY'
 import re, sys, pathlib
