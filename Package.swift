@@ -89,6 +89,11 @@ let package = Package(
             dependencies: ["SluiceTUI", "SluiceEngine", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks/sluice-tui-bench"
         ),
+        .executableTarget(
+            name: "sluice-sql-bench",
+            dependencies: ["SluiceSQL", "CPgQuery", .product(name: "GRDBSQLite", package: "GRDB.swift")],
+            path: "Benchmarks/sluice-sql-bench"
+        ),
 
         .testTarget(name: "SluiceSQLTests", dependencies: ["SluiceSQL"]),
         .testTarget(

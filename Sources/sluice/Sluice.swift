@@ -13,7 +13,7 @@ struct Sluice: ParsableCommand {
             LoginCommand.self, LogoutCommand.self, WhoamiCommand.self,
             EnvCommand.self, InstanceCommand.self, DbCommand.self, MemberCommand.self, RoleCommand.self,
             ProjectCommand.self, FlowCommand.self, ApprovalRuleCommand.self, RiskCommand.self, SettingsCommand.self,
-            IssueCommand.self, RolloutCommand.self, TaskCommand.self, SQLCommand.self,
+            IssueCommand.self, RolloutCommand.self, TaskCommand.self, SQLCommand.self, ReviewCommand.self,
         ]
     )
 

@@ -11,6 +11,10 @@ import Testing
             ("test", [("a", 0, "CREATE TABLE x(a); INSERT INTO missing VALUES (1);", [], nil)]),
             ("prod", [("b", 0, "CREATE TABLE x(a);", [], nil)]),
         ])
+        // Its dry run fails, so the automatic rollout waits (rule 6) until someone starts the stage by hand.
+        try t.runUntilIdle()
+        #expect(try t.tasks(issue.id)[0].waitingCause?.hasPrefix("failed checks: dry run ERROR at line 1") == true)
+        _ = try t.ws.runStage(by: t.dba, issue: issue.id)
         try t.runUntilIdle()
         var tasks = try t.tasks(issue.id)
         #expect(tasks[0].status == .failed)
@@ -57,6 +61,7 @@ import Testing
             ("broken", 0, "CREATE TABLE ok1(a);\nINSERT INTO nowhere VALUES (1);", [], nil),
             ("next", 0, "CREATE TABLE ok2(a);", [], nil),
         ])])
+        _ = try t.ws.runStage(by: t.dba, issue: issue.id)  // its dry run fails: no automatic start
         try t.runUntilIdle()
         let tasks = try t.tasks(issue.id)
         #expect(tasks[0].status == .failed)

@@ -107,6 +107,17 @@ import Testing
         }
     }
 
+    /// Found by the fuzzer: PostgreSQL's scanner makes a token of a vertical tab, which psql
+    /// trims as space; the statement must keep its one token rather than come out empty.
+    @Test func aStatementOfVerticalTabsKeepsItsToken() throws {
+        for sql in ["\u{0B}\u{0B}\u{0B}", "SELECT 1 \u{0B}\u{0B}"] {
+            let statements = try StatementSplitter.split(sql, dialect: .postgres)
+            #expect(statements.allSatisfy { $0.start < $0.end && $0.text == slice(sql, $0.start..<$0.end) }, "\(statements)")
+        }
+        // The tabs are tokens to PostgreSQL (the server will reject them): they stay in the statement.
+        #expect(try StatementSplitter.split("SELECT 1 \u{0B}\u{0B}", dialect: .postgres).map(\.text) == ["SELECT 1 \u{0B}\u{0B}"])
+    }
+
     @Test func copyToStdoutAndFromAFileAreLeftAlone() throws {
         let sql = "COPY accounts TO STDOUT; COPY accounts FROM '/srv/stdin.csv'; SELECT stdin FROM (SELECT 1 AS stdin) AS t;"
         #expect(try StatementSplitter.split(sql, dialect: .postgres).count == 3)

@@ -264,6 +264,7 @@ public final class RolloutScheduler: @unchecked Sendable {
             JOIN environment e ON e.name = st.environment AND e.autoRollout = 1
             JOIN task t ON t.stage = st.id AND t.status = 'NOT_STARTED'
             WHERE i.status = 'OPEN' AND i.approvalStatus IN ('APPROVED', 'SKIPPED')
+              AND \(PlanCheckGate.passesSQL)
               AND NOT EXISTS (
                 SELECT 1 FROM stage s2 JOIN task t2 ON t2.stage = s2.id
                 WHERE s2.issue = i.id AND s2.position < st.position

@@ -142,6 +142,7 @@ final class SchedulingContext {
             if !t.approval.allowsRollout { return .approval(t.approval) }
             if let env = try unfinishedEarlierStage(issue: t.issue, before: t.stagePosition) { return .previousStage(env) }
             guard let env = environments[t.environment] else { return nil }
+            if env.autoRollout, let check = try PlanCheckGate.blocker(db, task: t.id) { return .failedChecks(check) }
             if env.autoRollout { return runnerActive ? .automaticRollout : .noRunner }
             return .manualRollout(environment: env.name, roles: env.rolloutRoles)
         }

@@ -7,6 +7,8 @@ public enum WaitingCause: Sendable, Equatable, CustomStringConvertible {
     case previousStage(String)
     case manualRollout(environment: String, roles: [String])
     case automaticRollout
+    /// A plan check blocks automatic rollout (DESIGN §3 rule 6): which one and why.
+    case failedChecks(String)
     case dependency(spec: String, task: Int64)
     case scheduled(Date)
     case earlierTaskOnDatabase(Int64)
@@ -25,6 +27,7 @@ public enum WaitingCause: Sendable, Equatable, CustomStringConvertible {
             let who = roles.isEmpty ? "" : " (\(roles.joined(separator: ", ")))"
             return "waiting for a manual rollout of stage \(env)\(who)"
         case .automaticRollout: return "starting automatically"
+        case .failedChecks(let check): return "failed checks: \(check) (see `sluice issue show`; fix the SQL, or start the stage by hand)"
         case .dependency(let spec, let task): return "waiting for spec \(spec) (task #\(task))"
         case .scheduled(let d): return "scheduled for \(ISO8601DateFormatter().string(from: d))"
         case .earlierTaskOnDatabase(let t): return "waiting for task #\(t) on the same database (plan order)"

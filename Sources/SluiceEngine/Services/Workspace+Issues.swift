@@ -16,7 +16,7 @@ extension Workspace {
                             assignee: String? = nil, plan input: PlanInput) throws -> Issue {
         let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !title.isEmpty else { throw SluiceError.usage("an issue needs a title (--title)") }
-        return try store.write { db in
+        let created = try store.write { db in
             _ = try fetchProject(project, db)
             try require(.issuesCreate, actor, project: project, to: "create issues", db)
             if let assignee, try Bool.fetchOne(db, sql: "SELECT 1 FROM member WHERE email = ?", arguments: [assignee]) == nil {
@@ -67,6 +67,8 @@ extension Workspace {
             try computeApproval(db, issueId: issueId)
             return try fetchIssue(issueId, db)
         }
+        try runPlanChecks(issue: created.id, specs: nil)
+        return created
     }
 
     /// Stores SQL once per distinct content; returns the sheet id.
@@ -183,16 +185,20 @@ extension Workspace {
 
     /// Replaces the SQL of one spec (a new sheet) for tasks not yet run; resets approval.
     public func editSQL(by actor: Principal, issue id: Int64, spec specId: String, sql: String) throws -> Issue {
-        try store.write { db in
+        let edited = try store.write { db in
             let issue = try fetchIssue(id, db)
             let type = try checkEditSQL(db, issue, actor, spec: specId)
             try Planner.requireSQL(sql, type: type, spec: "spec \(specId)")
             let sheetId = try storeSheet(sql, db)
             try db.execute(sql: "UPDATE planSpec SET sheet = ? WHERE issue = ? AND specId = ?", arguments: [sheetId, id, specId])
             try db.execute(sql: "UPDATE task SET sheet = ? WHERE issue = ? AND specId = ?", arguments: [sheetId, id, specId])
+            try resetPlanChecks(db, issue: id, spec: specId)
             try recordEvent(db, issue: id, actor: actor.email, kind: "EDIT_SQL", text: "SQL of spec \(specId) changed; approvals reset")
             try computeApproval(db, issueId: id)
             return try fetchIssue(id, db)
         }
+        // Later specs on the same databases dry-run after this one, so their checks change too.
+        try runPlanChecks(issue: id, specs: nil)
+        return edited
     }
 }

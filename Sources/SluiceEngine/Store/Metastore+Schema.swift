@@ -197,6 +197,7 @@ extension Metastore {
         }
         registerGovernanceMigration(&m)
         registerPostgresMigrations(&m)
+        registerSchemaCheckMigrations(&m)
         return m
     }()
 }

@@ -6,7 +6,7 @@ struct IssueCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "issue", abstract: "Issues: a planned, reviewed and approved SQL change.",
         subcommands: [Create.self, List.self, Show.self, Approve.self, Reject.self, Rerequest.self, Comment.self,
-                      Resolve.self, Cancel.self, EditSQL.self])
+                      Resolve.self, Cancel.self, EditSQL.self, Check.self])
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an issue from targets (one stage per environment) or a plan.json.")
@@ -95,7 +95,8 @@ struct IssueCommand: ParsableCommand {
                 let actor = try ctx.principal()
                 let d = try ctx.workspace.issueDetail(id, by: actor)
                 let progress = try ctx.workspace.approvalProgress(issue: id, for: actor)
-                try ctx.emit(IssueShowJSON(d)) { IssueCommand.render(d, progress: progress) }
+                let checks = try ctx.workspace.planChecks(issue: id, by: actor)
+                try ctx.emit(IssueShowJSON(d, checks: checks)) { IssueCommand.render(d, progress: progress) + IssueCommand.render(checks) }
             }
         }
     }

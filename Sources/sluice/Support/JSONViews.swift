@@ -51,12 +51,12 @@ struct IssueShowJSON: Encodable {
     var approvals: [Approval]
     var plan: [Spec]
     var rollout: Rollout
-    var checks: [String]
+    var checks: [PlanCheck]
     var timeline: [Event]
     var createdAt: Date
     var updatedAt: Date
 
-    init(_ d: IssueDetail) {
+    init(_ d: IssueDetail, checks: [PlanCheck] = []) {
         id = d.issue.id; project = d.issue.project; title = d.issue.title; description = d.issue.description
         creator = d.issue.creator; assignee = d.issue.assignee; status = d.issue.status.rawValue
         approvalStatus = d.issue.approvalStatus.rawValue; riskLevel = d.issue.riskLevel.rawValue
@@ -66,7 +66,7 @@ struct IssueShowJSON: Encodable {
                                   sheetSha256: $0.sheetSHA256, dependsOnSpecs: $0.dependsOnSpecs, earliestAllowedTime: $0.earliestAllowedTime) }
         rollout = Rollout(stages: d.stages.map { StageJSON(environment: $0.stage.environment, title: $0.stage.title,
                                                            finished: $0.finished, tasks: $0.tasks.map(TaskJSON.init)) })
-        checks = []
+        self.checks = checks
         timeline = d.timeline.map { Event(at: $0.at, actor: $0.actor, kind: $0.kind, text: $0.text) }
         createdAt = d.issue.createdAt; updatedAt = d.issue.updatedAt
     }

@@ -11,6 +11,8 @@ struct PsqlStatementTracker {
     private var statementStart: Int?
     /// Where the comments after the statement's last token begin, if any came.
     private var trailingCommentStart: Int?
+    /// Where the statement's last token (not a comment) starts: trimming never cuts into it.
+    private var lastTokenStart = 0
     /// The offsets of the `(` not yet closed, outermost first.
     private var openParentheses: [Int] = []
     private var blockDepth = 0
@@ -33,6 +35,7 @@ struct PsqlStatementTracker {
             return nil
         }
         trailingCommentStart = nil
+        lastTokenStart = token.start
         if token.kind == PostgresScanner.Token.backslash {
             throw metaCommand(at: token.start)
         }
@@ -86,7 +89,9 @@ struct PsqlStatementTracker {
         // Token ends are unreliable (see PostgresScanner), so the statement ends where the
         // trailing comments begin, or at the end of the script, less the whitespace before.
         var end = trailingCommentStart ?? utf8.count
-        while end > start, Self.isSpace(utf8[end - 1]) { end -= 1 }
+        // A token may itself be a character psql counts as space (a vertical tab is one to psql
+        // but a token to PostgreSQL's scanner): never trim into the last token.
+        while end > max(start, lastTokenStart + 1), Self.isSpace(utf8[end - 1]) { end -= 1 }
         return start..<end
     }
 

@@ -1,0 +1,44 @@
+// libFuzzer target for both statement splitters (see scripts/fuzz.sh). Compiled with the
+// SluiceSQL sources, not part of the package: `swiftc -sanitize=fuzzer,address -parse-as-library`.
+//
+// The first byte picks the dialect; the rest is the script. A split either throws
+// SQLSplitError or returns statements that satisfy the splitters' contract; anything else
+// (a crash, an out-of-range offset, text that is not the source's bytes) aborts.
+
+import Foundation
+
+private let pinnedDialect = ProcessInfo.processInfo.environment["SLUICE_FUZZ_DIALECT"].flatMap(SQLDialect.init(rawValue:))
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    guard size > 0 else { return 0 }
+    // SLUICE_FUZZ_DIALECT pins the dialect (the first byte is then ignored).
+    let dialect = pinnedDialect ?? (data[0] & 1 == 0 ? .sqlite : .postgres)
+    let bytes = Array(UnsafeBufferPointer(start: data + 1, count: size - 1))
+    // Splitters take Swift strings: invalid UTF-8 is repaired on the way in, as from a file.
+    let source = String(decoding: bytes, as: UTF8.self)
+    let utf8 = Array(source.utf8)
+    do {
+        let statements = try StatementSplitter.split(source, dialect: dialect)
+        var previousEnd = 0
+        for (position, statement) in statements.enumerated() {
+            guard statement.index == position, statement.start >= previousEnd, statement.start < statement.end,
+                  statement.end <= utf8.count,
+                  statement.text == String(decoding: utf8[statement.start..<statement.end], as: UTF8.self),
+                  statement.line >= 1, statement.column >= 1 else {
+                fatalError("inconsistent statement \(position) for \(dialect)")
+            }
+            previousEnd = statement.end
+        }
+        if ProcessInfo.processInfo.environment["SLUICE_FUZZ_CLASSIFY"] != nil {
+            _ = SQLClassifier.classify(statements, dialect: dialect)
+        }
+    } catch let error as SQLSplitError {
+        guard error.offset >= 0, error.offset <= utf8.count, error.line >= 1, error.column >= 1 else {
+            fatalError("error outside the source: \(error)")
+        }
+    } catch {
+        fatalError("unexpected error type \(error)")
+    }
+    return 0
+}
