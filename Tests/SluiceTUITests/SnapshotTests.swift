@@ -27,6 +27,16 @@ import Testing
             }
             s.detail = d
         }
+        if var checks = s.planChecks {
+            for i in checks.indices {
+                checks[i].checkedAt = fixed
+                for j in checks[i].results.indices {
+                    checks[i].results[j].content = checks[i].results[j].content.replacingOccurrences(
+                        of: #"rolled back in [0-9]+ ms"#, with: "rolled back in 1 ms", options: .regularExpression)
+                }
+            }
+            s.planChecks = checks
+        }
         if var p = s.approvalProgress {
             for i in p.steps.indices where p.steps[i].at != nil { p.steps[i].at = fixed }
             s.approvalProgress = p

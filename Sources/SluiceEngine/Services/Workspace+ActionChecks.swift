@@ -110,6 +110,11 @@ extension Workspace {
         return (run["id"], status)
     }
 
+    /// Run the plan checks again (of the tasks not started yet).
+    func checkRunPlanChecks(_ db: Database, _ issue: Issue, _ actor: Principal) throws {
+        try require(.issuesUpdate, actor, project: issue.project, to: "run plan checks", db)
+    }
+
     func checkComment(_ db: Database, _ issue: Issue, _ actor: Principal) throws {
         try require(.issuesGet, actor, project: issue.project, to: "comment on issues", db)
     }

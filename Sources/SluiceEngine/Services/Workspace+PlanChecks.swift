@@ -9,8 +9,7 @@ extension Workspace {
     @discardableResult
     public func runPlanChecks(by actor: Principal, issue id: Int64, options: PlanCheckOptions = PlanCheckOptions()) throws -> [PlanCheck] {
         try store.read { db in
-            let issue = try fetchIssue(id, db)
-            try require(.issuesUpdate, actor, project: issue.project, to: "run plan checks", db)
+            try checkRunPlanChecks(db, try fetchIssue(id, db), actor)
         }
         return try runPlanChecks(issue: id, specs: nil, options: options)
     }

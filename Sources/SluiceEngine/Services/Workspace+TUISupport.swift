@@ -25,6 +25,8 @@ public struct IssueActionAvailability: Sendable, Equatable {
     public var nextStage: String?
     public var resolve: String?
     public var comment: String?
+    /// Running the plan checks again.
+    public var runChecks: String?
     /// Editing the SQL of each spec, by spec id (a missing id is not a spec of the issue).
     public var editSQL: [String: String?] = [:]
     /// By task id.
@@ -53,6 +55,7 @@ extension Workspace {
             }
             a.resolve = try refusal { try checkStatusChange(db, issue, actor) }
             a.comment = try refusal { try checkComment(db, issue, actor) }
+            a.runChecks = try refusal { try checkRunPlanChecks(db, issue, actor) }
             for spec in try String.fetchAll(db, sql: "SELECT specId FROM planSpec WHERE issue = ? ORDER BY stage, position", arguments: [id]) {
                 a.editSQL[spec] = try refusal { _ = try checkEditSQL(db, issue, actor, spec: spec) }
             }

@@ -32,8 +32,9 @@ public final class EngineBridge: @unchecked Sendable {
         let queue: DispatchQueue
         switch effect {
         case .loadWorkspace: queue = lists
+        // Plan checks connect to every target and dry-run the SQL: they may take seconds.
+        case .loadSessions, .perform(.runChecks): queue = servers
         case .loadIssue, .loadLog, .loadHistory, .perform, .signIn: queue = details
-        case .loadSessions: queue = servers
         case .openEditor, .copy, .quit: return // the app handles these on the UI thread
         }
         let coalesce: Bool
@@ -71,7 +72,8 @@ public final class EngineBridge: @unchecked Sendable {
                 var sheets: [Int64: String] = [:]
                 for spec in detail.specs where sheets[spec.sheetId] == nil { sheets[spec.sheetId] = try? ws.sheet(spec.sheetId) }
                 return .issueLoaded(IssueSnapshot(detail: detail, sheets: sheets, availability: try? ws.availability(issue: id, by: p),
-                                                  approvalProgress: try? ws.approvalProgress(issue: id, for: p)))
+                                                  approvalProgress: try? ws.approvalProgress(issue: id, for: p),
+                                                  planChecks: try? ws.planChecks(issue: id, by: p)))
             } catch { return .issueLoadFailed(id, EngineBridge.text(error)) }
         case let .loadLog(task, after):
             guard let p = actor else { return nil }
@@ -136,6 +138,11 @@ public final class EngineBridge: @unchecked Sendable {
         case .cancel(let task):
             let t = try ws.cancelTask(by: p, task: task)
             return ("cancel of task #\(task) requested", t.issueId)
+        case .runChecks(let id):
+            let checks = try ws.runPlanChecks(by: p, issue: id)
+            let count = { (status: PlanCheckStatus) in checks.filter { $0.status == status }.count }
+            return (checks.isEmpty ? "#\(id): no task is waiting to run, nothing to check"
+                    : "plan checks of #\(id): \(count(.error)) ERROR, \(count(.warning)) WARNING, \(count(.success)) SUCCESS", id)
         case let .comment(id, text):
             _ = try ws.comment(by: p, issue: id, text: text)
             return ("comment added to #\(id)", id)

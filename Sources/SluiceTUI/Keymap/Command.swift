@@ -7,7 +7,7 @@ public enum Command: String, CaseIterable, Sendable {
     case open, back, quit
     case filter, searchNext = "search_next", searchPrev = "search_prev"
     case commandLine = "command_line", help
-    case approve, reject, rerequest, editSQL = "edit_sql", newIssue = "new_issue", comment, resolve
+    case approve, reject, rerequest, editSQL = "edit_sql", newIssue = "new_issue", comment, resolve, runChecks = "run_checks"
     case runStage = "run_stage", retryTask = "retry_task", skipTask = "skip_task", cancelRun = "cancel_run"
     case follow, wrap, refresh, pauseLive = "pause_live", copy
 
@@ -19,7 +19,7 @@ public enum Command: String, CaseIterable, Sendable {
         case .nextTab, .prevTab: "Tabs"
         case .open, .back, .quit: "Open, back, quit"
         case .filter, .searchNext, .searchPrev, .commandLine, .help: "Find and command"
-        case .approve, .reject, .rerequest, .editSQL, .newIssue, .comment, .resolve: "Issue"
+        case .approve, .reject, .rerequest, .editSQL, .newIssue, .comment, .resolve, .runChecks: "Issue"
         case .runStage, .retryTask, .skipTask, .cancelRun: "Rollout"
         case .follow, .wrap: "Logs"
         case .refresh, .pauseLive, .copy: "Live and copy"
@@ -59,6 +59,7 @@ public enum Command: String, CaseIterable, Sendable {
         case .newIssue: "new issue"
         case .comment: "comment on the issue"
         case .resolve: "resolve the issue"
+        case .runChecks: "run the plan checks again (connect, review, summary, dry run)"
         case .runStage: "run the next stage"
         case .retryTask: "retry the selected task"
         case .skipTask: "skip the selected task (asks a reason)"
@@ -77,6 +78,7 @@ public enum Command: String, CaseIterable, Sendable {
         case .approve: "approve"
         case .reject: "reject"
         case .rerequest: "re-request"
+        case .runChecks: "re-check"
         case .runStage: "rollout"
         case .retryTask: "retry"
         case .skipTask: "skip"

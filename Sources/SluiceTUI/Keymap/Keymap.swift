@@ -30,7 +30,7 @@ public struct Keymap: Sendable, Equatable {
         .filter: [.char("/")], .searchNext: [.char("n")], .searchPrev: [.char("N")],
         .commandLine: [.char(":")], .help: [.char("?")],
         .approve: [.char("a")], .reject: [.char("x")], .rerequest: [.char("u")], .editSQL: [.char("e")],
-        .newIssue: [.char("+")], .comment: [.char("m")], .resolve: [.char("D")],
+        .newIssue: [.char("+")], .comment: [.char("m")], .resolve: [.char("D")], .runChecks: [.char("C")],
         .runStage: [.char("r")], .retryTask: [.char("R")], .skipTask: [.char("s")], .cancelRun: [.char("c")],
         .follow: [.char("f")], .wrap: [.char("w")], .refresh: [.ctrl("r")], .pauseLive: [.char("p")], .copy: [.char("y")],
     ])

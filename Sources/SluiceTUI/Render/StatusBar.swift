@@ -41,6 +41,7 @@ enum StatusBar {
             switch s.tab {
             case .logs: commands = [.follow, .wrap, .nextTab, .runStage]
             case .approvals: commands = [.approve, .reject, .rerequest, .nextTab]
+            case .checks: commands = [.runChecks, .approve, .reject, .nextTab]
             default: commands = [.approve, .reject, .runStage, .nextTab]
             }
         }

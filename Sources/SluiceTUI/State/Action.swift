@@ -34,15 +34,17 @@ public struct WorkspaceSnapshot: Sendable {
     }
 }
 
-/// One issue in full, with its SQL, what the member may do and where its approval stands.
+/// One issue in full, with its SQL, what the member may do, where its approval stands and its plan checks.
 public struct IssueSnapshot: Sendable {
     public var detail: IssueDetail
     public var sheets: [Int64: String]
     public var availability: IssueActionAvailability?
     public var approvalProgress: ApprovalProgress?
+    public var planChecks: [PlanCheck]?
     public init(detail: IssueDetail, sheets: [Int64: String], availability: IssueActionAvailability?,
-                approvalProgress: ApprovalProgress? = nil) {
-        self.detail = detail; self.sheets = sheets; self.availability = availability; self.approvalProgress = approvalProgress
+                approvalProgress: ApprovalProgress? = nil, planChecks: [PlanCheck]? = nil) {
+        self.detail = detail; self.sheets = sheets; self.availability = availability
+        self.approvalProgress = approvalProgress; self.planChecks = planChecks
     }
 }
 
@@ -62,6 +64,7 @@ public enum EngineCommand: Equatable, Sendable {
     case skip(task: Int64, reason: String)
     case cancel(task: Int64)
     case comment(issue: Int64, text: String)
+    case runChecks(issue: Int64)
     case resolve(issue: Int64)
     case createIssue(project: String, title: String, sql: String, databases: [String])
     case editSQL(issue: Int64, spec: String, sql: String)

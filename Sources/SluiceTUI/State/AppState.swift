@@ -56,6 +56,8 @@ public struct AppState: Sendable {
     public var availability: IssueActionAvailability?
     /// Where the issue's approval flow stands for the signed-in member (the Approvals tab).
     public var approvalProgress: ApprovalProgress?
+    /// The issue's stored plan checks, per task and kind (the Checks tab).
+    public var planChecks: [PlanCheck]?
     /// SQL of the issue's sheets by sheet id.
     public var sheets: [Int64: String] = [:]
     public var pipeline: [PipelineRow] = []

@@ -16,7 +16,7 @@ extension Reducer {
         if s.selectedIssue != nil {
             commands += [.approve, .reject, .rerequest, .runStage]
             if s.selectedTask != nil { commands += [.retryTask, .skipTask, .cancelRun] }
-            commands += [.comment, .editSQL, .resolve]
+            commands += [.comment, .editSQL, .runChecks, .resolve]
         }
         commands += [.newIssue, .follow, .wrap, .filter, .commandLine, .nextTab, .prevTab, .refresh, .pauseLive, .copy, .quit]
         return commands.map { c in
@@ -29,7 +29,7 @@ extension Reducer {
         let a = s.availability
         let task = s.selectedTask
         switch c {
-        case .approve, .reject, .rerequest, .runStage, .comment, .editSQL, .resolve:
+        case .approve, .reject, .rerequest, .runStage, .comment, .editSQL, .resolve, .runChecks:
             guard s.selectedIssue != nil else { return "no issue selected" }
             guard let a else { return "loading…" }
             switch c {
@@ -38,6 +38,7 @@ extension Reducer {
             case .rerequest: return a.rerequest
             case .runStage: return a.runStage
             case .comment: return a.comment
+            case .runChecks: return a.runChecks
             case .editSQL:
                 guard let spec = specForEditing(s) else { return "this issue has no SQL to edit" }
                 return a.editSQL[spec.id] ?? "loading…"
@@ -69,6 +70,9 @@ extension Reducer {
             s.dialog = .input(InputDialog(title: "Comment on #\(id)", prompt: "Comment", purpose: .comment(issue: id)))
         case .rerequest:
             return [.perform(.rerequest(issue: id))]
+        case .runChecks:
+            s.message = StatusMessage(text: "running the plan checks of #\(id)…", isError: false)
+            return [.perform(.runChecks(issue: id))]
         case .resolve:
             s.dialog = .confirm(ConfirmDialog(title: "Resolve #\(id)?", text: "Mark \"\(issue.title)\" DONE.", command: .resolve(issue: id)))
         case .runStage:

@@ -87,7 +87,7 @@ extension Reducer {
             return []
         case .copy:
             return copyEffects(&s)
-        case .approve, .reject, .rerequest, .editSQL, .newIssue, .comment, .resolve, .runStage, .retryTask, .skipTask, .cancelRun:
+        case .approve, .reject, .rerequest, .editSQL, .newIssue, .comment, .resolve, .runChecks, .runStage, .retryTask, .skipTask, .cancelRun:
             return issueCommand(&s, command)
         }
     }

@@ -107,6 +107,7 @@ public struct Reducer: Sendable {
         s.sheets.merge(snap.sheets) { _, new in new }
         s.availability = snap.availability
         s.approvalProgress = snap.approvalProgress
+        s.planChecks = snap.planChecks
         s.pipeline = Reducer.pipelineRows(snap.detail)
         if let previousRow, let i = s.pipeline.firstIndex(of: previousRow) { s.pipelineIndex = i }
         s.pipelineIndex = min(s.pipelineIndex, max(0, s.pipeline.count - 1))
@@ -158,6 +159,7 @@ public struct Reducer: Sendable {
             s.detail = nil
             s.availability = nil
             s.approvalProgress = nil
+            s.planChecks = nil
             s.pipeline = []
             s.pipelineIndex = 0
             s.detailScroll = 0

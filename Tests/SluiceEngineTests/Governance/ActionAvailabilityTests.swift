@@ -41,8 +41,9 @@ import Testing
             let canceled = try create("rejected then canceled", "ALTER TABLE customers ADD COLUMN e TEXT;", [test, prod])
             _ = try ws.reject(by: owner, issue: canceled, comment: "wrong table")
             _ = try ws.setIssueStatus(by: dev, issue: canceled, to: .canceled)
-            // DDL on test only is LOW: no approval, the automatic test stage runs and fails.
-            _ = try create("fails on test", "ALTER TABLE nope ADD COLUMN x TEXT;", [test])
+            // DDL on test only is LOW: no approval; its dry run fails, so the stage is started by hand, and fails.
+            let failing = try create("fails on test", "ALTER TABLE nope ADD COLUMN x TEXT;", [test])
+            _ = try ws.runStage(by: dba, issue: failing, environment: "test")
             // DML is LOW: test runs by itself; prod is queued and left PENDING (no runner afterwards).
             let queued = try create("queued on prod", "UPDATE customers SET name = name;", [test, prod])
             try RolloutScheduler(workspace: ws, options: .init(workers: 2)).runUntilIdle()
@@ -98,6 +99,7 @@ import Testing
                 try compare("runStage", m, id, a.runStage) { _ = try $0.runStage(by: m, issue: id) }
                 try compare("resolve", m, id, a.resolve) { _ = try $0.setIssueStatus(by: m, issue: id, to: .done) }
                 try compare("comment", m, id, a.comment) { _ = try $0.comment(by: m, issue: id, text: "a note") }
+                try compare("runChecks", m, id, a.runChecks) { _ = try $0.runPlanChecks(by: m, issue: id) }
                 for spec in detail.specs {
                     try compare("editSQL", m, id, a.editSQL[spec.id]) {
                         _ = try $0.editSQL(by: m, issue: id, spec: spec.id, sql: "ALTER TABLE customers ADD COLUMN z TEXT;")
@@ -113,7 +115,7 @@ import Testing
         }
         #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n"))")
         // Every action was seen both allowed and refused, so the comparison means something.
-        for name in ["approve", "reject", "rerequest", "runStage", "resolve", "comment", "editSQL", "retry", "skip", "cancel"] {
+        for name in ["approve", "reject", "rerequest", "runStage", "resolve", "comment", "runChecks", "editSQL", "retry", "skip", "cancel"] {
             let o = outcomes[name] ?? (0, 0)
             #expect(o.allowed > 0 && o.refused > 0, "\(name): \(o.allowed) allowed, \(o.refused) refused")
         }
