@@ -21,11 +21,11 @@ enum ApprovalsTab {
             out.append([field("Flow"), Span("No approval flow applies to this issue.", .dim)])
         } else {
             let roleWidth = max(4, vm.steps.map { DisplayWidth.of($0.role) }.max() ?? 4) + 2
-            out.append([field("Flow"), Span("#  " + pad("Status", 12) + pad("Role", roleWidth) + "By", .dim)])
+            out.append([field("Flow"), Span("#  " + TextWrap.pad("Status", 12) + TextWrap.pad("Role", roleWidth) + "By", .dim)])
             for step in vm.steps {
                 let glyph = s.unicode ? step.badge.glyph : step.badge.ascii
-                var line = [field(""), Span("\(step.number)  ", .dim), Span(pad("\(glyph) \(step.badge.word)", 12), step.badge.role),
-                            Span(pad(step.role, roleWidth), step.isNext ? .header : .text)]
+                var line = [field(""), Span("\(step.number)  ", .dim), Span(TextWrap.pad("\(glyph) \(step.badge.word)", 12), step.badge.role),
+                            Span(TextWrap.pad(step.role, roleWidth), step.isNext ? .header : .text)]
                 if let who = step.approver { line.append(Span(who)) }
                 if let at = step.at { line.append(Span("  \(LogFormatter.dateTime(at))", .dim)) }
                 out.append(line)
@@ -38,17 +38,17 @@ enum ApprovalsTab {
         out += you(vm, s, width: width)
         out.append([])
         out.append([field("Risk"), Span(vm.risk.rawValue, vm.risk.role), Span(" · \(vm.riskSource)", .dim)])
-        for piece in wrapWords(vm.riskReason, textWidth) { out.append([field(""), Span(piece, .dim)]) }
+        for piece in TextWrap.words(vm.riskReason, textWidth) { out.append([field(""), Span(piece, .dim)]) }
         out.append([])
 
         if let a = s.availability {
             let k = s.keymapForHints
             for (command, refusal) in [(Command.approve, a.approve), (.reject, a.reject), (.rerequest, a.rerequest)] {
-                let head = [field(command == .approve ? "Keys" : ""), Span(pad(k.label(command), 3), .keyhintKey),
-                            Span(pad(command == .reject ? "reject (asks why)" : command.hint, 19))]
+                let head = [field(command == .approve ? "Keys" : ""), Span(TextWrap.pad(k.label(command), 3), .keyhintKey),
+                            Span(TextWrap.pad(command == .reject ? "reject (asks why)" : command.hint, 19))]
                 guard let refusal else { out.append(head + [Span("allowed", .checkSuccess)]); continue }
                 let text = command == .reject && refusal == a.approve ? "refused, as approve" : "refused: \(refusal)"
-                out += wrapped(head, text, .dim, width: width)
+                out += TextWrap.lines(head, text, .dim, width: width)
             }
             out.append([])
         }
@@ -64,43 +64,14 @@ enum ApprovalsTab {
     static func you(_ vm: ApprovalsViewModel, _ s: AppState, width: Int) -> [[Span]] {
         guard let canAct = vm.canAct else { return [[field("You"), Span(vm.note, .dim)]] }
         if canAct {
-            return wrapped([field("You"), Span(s.unicode ? "✓ " : "+ ", .checkSuccess)], vm.note, .checkSuccess, width: width)
+            return TextWrap.lines([field("You"), Span(s.unicode ? "✓ " : "+ ", .checkSuccess)], vm.note, .checkSuccess, width: width)
         }
         guard vm.status == .pending || vm.status == .checking else { return [[field("You"), Span("– \(vm.note)", .dim)]] }
-        return wrapped([field("You"), Span(s.unicode ? "✗ " : "x ", .approvalRejected), Span("cannot act: ", .approvalRejected)],
+        return TextWrap.lines([field("You"), Span(s.unicode ? "✗ " : "x ", .approvalRejected), Span("cannot act: ", .approvalRejected)],
                        vm.note, .text, width: width)
     }
 
-    /// `head` then `text` broken at spaces, continuation lines indented under the text's start.
-    static func wrapped(_ head: [Span], _ text: String, _ role: Role, width: Int) -> [[Span]] {
-        let indent = head.reduce(0) { $0 + DisplayWidth.of($1.text) }
-        let pieces = wrapWords(text, max(10, width - indent))
-        return pieces.enumerated().map { i, piece in
-            (i == 0 ? head : [Span(String(repeating: " ", count: indent))]) + [Span(piece, role)]
-        }
-    }
-
-    static func field(_ name: String) -> Span { Span(pad(name, label), .dim) }
-
-    static func pad(_ text: String, _ width: Int) -> String {
-        text + String(repeating: " ", count: max(1, width - DisplayWidth.of(text)))
-    }
-
-    /// Breaks text at spaces into lines of at most `width` cells (a longer word is cut).
-    static func wrapWords(_ text: String, _ width: Int) -> [String] {
-        var out: [String] = []
-        var line = ""
-        for word in text.split(separator: " ").map(String.init) {
-            let candidate = line.isEmpty ? word : line + " " + word
-            if DisplayWidth.of(candidate) <= width { line = candidate; continue }
-            if !line.isEmpty { out.append(line) }
-            let pieces = LogsTab.wrap(word, width)
-            out.append(contentsOf: pieces.dropLast())
-            line = pieces.last ?? ""
-        }
-        if !line.isEmpty { out.append(line) }
-        return out
-    }
+    static func field(_ name: String) -> Span { Span(TextWrap.pad(name, label), .dim) }
 
     static func draw(_ f: inout Frame, _ s: AppState, _ r: Rect) {
         DetailView.drawLines(&f, lines(s, width: r.width), r, scroll: s.detailScroll)

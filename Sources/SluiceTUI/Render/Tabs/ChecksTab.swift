@@ -10,7 +10,7 @@ enum ChecksTab {
         let vm = ChecksViewModel(detail: d, checks: s.planChecks)
         var out: [[Span]] = [header(vm, s)]
         if let refusal = s.availability?.runChecks {
-            out += ApprovalsTab.wrapped([field("re-check")], "refused: \(refusal)", .dim, width: width)
+            out += TextWrap.lines([field("re-check")], "refused: \(refusal)", .dim, width: width)
         }
         if let note = vm.note { out.append([Span(note, .dim)]) }
         out.append([])
@@ -47,7 +47,7 @@ enum ChecksTab {
                  Span("  \(t.database)"), Span("  spec \(t.spec.prefix(12))", .dim)]
         if let at = t.checkedAt { head.append(Span("  checked \(LogFormatter.dateTime(at))", .dim)) }
         out.append(head)
-        if let cause = t.blockedBy { out += ApprovalsTab.wrapped([field("waits")], cause, .checkError, width: width) }
+        if let cause = t.blockedBy { out += TextWrap.lines([field("waits")], cause, .checkError, width: width) }
         if !t.checks.isEmpty {
             var verdicts: [Span] = [field("checks")]
             for (i, c) in t.checks.enumerated() {
@@ -57,16 +57,16 @@ enum ChecksTab {
             out.append(verdicts)
         }
         if let dry = t.dryRun, let status = t.dryRunStatus {
-            out += ApprovalsTab.wrapped([field("dry run"), Span("\(s.unicode ? status.badge.glyph : status.badge.ascii) ", status.badge.role)],
+            out += TextWrap.lines([field("dry run"), Span("\(s.unicode ? status.badge.glyph : status.badge.ascii) ", status.badge.role)],
                                         "\(dry.title): \(dry.text)", status == .success ? .text : status.badge.role, width: width)
         }
-        for fact in t.summary { out += ApprovalsTab.wrapped([field(fact.title)], fact.text, .text, width: width) }
+        for fact in t.summary { out += TextWrap.lines([field(fact.title)], fact.text, .text, width: width) }
         for f in t.findings {
             var lead = [field(f.kind == .review ? "review" : f.kind.title), badge(f.status, s), Span("  \(f.rule)", .header)]
             if let p = f.position { lead.append(Span("  \(p)", .dim)) }
             out.append(lead)
-            out += ApprovalsTab.wrapped([field("")], f.message, .text, width: width)
-            if let fix = f.fix { out += ApprovalsTab.wrapped([field(""), Span("fix: ", .dim)], fix, .dim, width: width) }
+            out += TextWrap.lines([field("")], f.message, .text, width: width)
+            if let fix = f.fix { out += TextWrap.lines([field(""), Span("fix: ", .dim)], fix, .dim, width: width) }
         }
         return out
     }
@@ -76,7 +76,7 @@ enum ChecksTab {
         return Span("\(s.unicode ? b.glyph : b.ascii) \(b.word)", b.role)
     }
 
-    static func field(_ name: String) -> Span { Span("  " + ApprovalsTab.pad(name, label - 2), .dim) }
+    static func field(_ name: String) -> Span { Span("  " + TextWrap.pad(name, label - 2), .dim) }
 
     static func draw(_ f: inout Frame, _ s: AppState, _ r: Rect) {
         DetailView.drawLines(&f, lines(s, width: r.width), r, scroll: s.detailScroll)
