@@ -2,6 +2,10 @@ import Foundation
 import GRDBSQLite
 import SluiceSQL
 
+/// The time caps' own queue: a private serial queue gets a thread even when blocking work
+/// (checks of many databases at once) fills the global pool, so a cap always fires on time.
+private let dryRunTimers = DispatchQueue(label: "sluice.dry-run.timers")
+
 extension SQLiteExecutor {
     /// Runs the sheet inside a transaction that is always rolled back; a timer interrupts it past
     /// `timeLimit`. The target is left exactly as it was.
@@ -14,7 +18,7 @@ extension SQLiteExecutor {
         }
         let interrupter = conn.interrupter
         let timedOut = LockedFlag()
-        let timer = DispatchSource.makeTimerSource(queue: .global())
+        let timer = DispatchSource.makeTimerSource(queue: dryRunTimers)
         timer.schedule(deadline: .now() + timeLimit)
         timer.setEventHandler { timedOut.set(); cancel.cancel() }
         cancel.setHandler { interrupter.interrupt() }
@@ -28,6 +32,11 @@ extension SQLiteExecutor {
             try conn.execute("BEGIN IMMEDIATE")
             defer { if !conn.isAutocommit { try? conn.execute("ROLLBACK") } }
             try conn.forEachStatement(sql) { start, _, run in
+                // sqlite3_interrupt is a no-op while no statement runs: a cap or cancel that fired
+                // between statements (or before the first) stops the next one here.
+                if cancel.isCanceled {
+                    throw StatementFailure(error: SQLiteError(code: SQLITE_INTERRUPT, message: "interrupted"), start: start, end: nil)
+                }
                 let pos = lines.position(ofByteOffset: start)
                 if SQLiteExecutor.isNonTransactional(String(decoding: Array(sql.utf8)[start...].prefix(16), as: UTF8.self)) {
                     index += 1 // VACUUM cannot run in the rolled-back transaction: skipped, not failed
