@@ -75,7 +75,11 @@ import Testing
         tmux.send("Enter")
         // Resize down mid-rollout: the stacked layout, no crash; then up again.
         tmux.resize(width: 80, height: 24)
-        let small = tmux.waitFor { $0.split(separator: "\n").first?.count ?? 0 <= 80 && $0.contains("2 Issues") }
+        // The stacked layout really drawn (not the old frame reflowed by tmux): Projects spans the width.
+        let small = tmux.waitFor { screen in
+            let first = screen.split(separator: "\n").first ?? ""
+            return first.hasPrefix("┌1 Projects") && first.hasSuffix("┐") && first.count == 80 && screen.contains("2 Issues")
+        }
         #expect(small.ok, "\(small.screen)")
         tmux.resize(width: 120, height: 36)
         let done = tmux.waitFor(timeout: 40) { $0.contains("DONE · LOW") && $0.contains("DONE: applied") }

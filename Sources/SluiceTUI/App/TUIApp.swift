@@ -47,6 +47,13 @@ public enum TUIApp {
             scheduler = s
         }
 
+        // ncurses learns of a resize only through SIGWINCH; whoever started us may have left it
+        // blocked or ignored (a dispatch worker thread that spawned tmux does), so take it back.
+        var winch = sigset_t()
+        sigemptyset(&winch)
+        sigaddset(&winch, SIGWINCH)
+        pthread_sigmask(SIG_UNBLOCK, &winch, nil)
+        signal(SIGWINCH, SIG_DFL)
         let driver = NcursesDriver(theme: theme, environment: env)
         var quit = false
         store.onLocalEffect = { effect in
@@ -76,14 +83,14 @@ public enum TUIApp {
             if frame != drawn { driver.flush(frame); drawn = frame }
             for i in pollFds.indices { pollFds[i].revents = 0 }
             _ = poll(&pollFds, 2, 1000)
-            if pollFds[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
-                if pollFds[0].revents & Int16(POLLHUP | POLLERR) != 0 && pollFds[0].revents & Int16(POLLIN) == 0 { break }
-                for input in driver.readInput() {
-                    switch input {
-                    case .key(let k): store.dispatch(.key(k))
-                    case .mouse(let m): store.dispatch(.mouse(m))
-                    case .resize(let size): store.dispatch(.resized(size)); drawn = nil
-                    }
+            if pollFds[0].revents & Int16(POLLHUP | POLLERR) != 0 && pollFds[0].revents & Int16(POLLIN) == 0 { break }
+            // Read on every wake, not only when stdin is readable: a resize reaches ncurses as a
+            // SIGWINCH that any thread may take, and turns into KEY_RESIZE only on the next read.
+            for input in driver.readInput() {
+                switch input {
+                case .key(let k): store.dispatch(.key(k))
+                case .mouse(let m): store.dispatch(.mouse(m))
+                case .resize(let size): store.dispatch(.resized(size)); drawn = nil
                 }
             }
             if pollFds[1].revents & Int16(POLLIN) != 0 {

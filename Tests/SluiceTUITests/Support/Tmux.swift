@@ -1,8 +1,10 @@
 import Foundation
 
-/// Runs a program (posix_spawnp: Foundation's Process can hang inside swift test) and waits.
+/// Runs a program (posix_spawnp: Foundation's Process can hang inside swift test) and waits;
+/// `blocking` signals start blocked in the child, as they may be when a dispatch worker spawns.
 @discardableResult
-func spawnAndWait(_ args: [String], env: [String: String] = ProcessInfo.processInfo.environment) -> (status: Int32, output: String) {
+func spawnAndWait(_ args: [String], env: [String: String] = ProcessInfo.processInfo.environment,
+                  blocking signals: [Int32] = []) -> (status: Int32, output: String) {
     let out = NSTemporaryDirectory() + "sluice-e2e-" + UUID().uuidString
     defer { try? FileManager.default.removeItem(atPath: out) }
     var actions = posix_spawn_file_actions_t()
@@ -14,8 +16,16 @@ func spawnAndWait(_ args: [String], env: [String: String] = ProcessInfo.processI
     let argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
     let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
     defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
+    var attr = posix_spawnattr_t()
+    posix_spawnattr_init(&attr)
+    defer { posix_spawnattr_destroy(&attr) }
+    var mask = sigset_t()
+    sigemptyset(&mask)
+    for s in signals { sigaddset(&mask, s) }
+    posix_spawnattr_setsigmask(&attr, &mask)
+    posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK))
     var pid: pid_t = 0
-    guard posix_spawnp(&pid, args[0], &actions, nil, argv, envp) == 0 else { return (127, "cannot start \(args[0])") }
+    guard posix_spawnp(&pid, args[0], &actions, &attr, argv, envp) == 0 else { return (127, "cannot start \(args[0])") }
     var status: Int32 = 0
     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
@@ -30,8 +40,10 @@ final class TmuxSession {
     /// Starts `command` under `bash -c`, recording its exit status, then printing a marker and lingering.
     init(command: String, width: Int = 120, height: Int = 36) {
         let wrapped = "\(command); echo $? > \(exitFile); echo SLUICE-E2E-EXITED; sleep 30"
+        // SIGWINCH starts blocked, as it is when a test's dispatch worker thread spawns tmux (its
+        // panes inherit the mask): the program must take it back to see resizes.
         spawnAndWait(["tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", "s", "-x", "\(width)", "-y", "\(height)",
-                      "bash", "-c", wrapped])
+                      "bash", "-c", wrapped], blocking: [SIGWINCH])
     }
 
     deinit {
