@@ -142,9 +142,10 @@ public final class RolloutScheduler: @unchecked Sendable {
     /// Idle: nothing running in this process or any other, and this pass found nothing to claim.
     private func isIdle() throws -> Bool {
         cond.lock()
-        let mine = inFlight.count
+        // A run that finished since this pass claimed may have unblocked another: not idle yet.
+        let busy = !inFlight.isEmpty || wakeups > 0
         cond.unlock()
-        guard mine == 0 else { return false }
+        guard !busy else { return false }
         return try workspace.store.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM taskRun WHERE status = 'RUNNING'") ?? 0
         } == 0
