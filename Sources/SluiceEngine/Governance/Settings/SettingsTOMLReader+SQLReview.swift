@@ -148,6 +148,6 @@ extension TOMLLineLocator {
         // Inline forms: [sql_review] with prod = { … }, or sql_review = { … } at the top.
         let parts = section.split(separator: ".", maxSplits: 1).map(String.init)
         if parts.count == 2, let l = line(section: parts[0], key: parts[1]) { return l }
-        return parts.first.flatMap { line(section: "", key: $0) }
+        return parts.first.flatMap { line(section: "", key: $0) ?? firstLine(under: $0) }
     }
 }

@@ -49,4 +49,10 @@ struct TOMLLineLocator {
         if let key, let l = lines[Self.key(section, index, key)] { return l }
         return lines[Self.key(section, index, nil)]
     }
+
+    /// The first line of any table under `section` (`[sql_review.prod]` for `sql_review`), for a
+    /// table that is only ever written through its sub-tables.
+    func firstLine(under section: String) -> Int? {
+        lines.filter { $0.key.hasPrefix(section + ".") }.values.min()
+    }
 }
