@@ -28,6 +28,7 @@ private let transientDestructor = unsafeBitCast(-1, to: sqlite3_destructor_type.
 final class SQLiteConnection {
     let handle: OpaquePointer
     let path: String
+    private var watched: UnsafeMutableRawPointer?
 
     /// Opens an existing database file read-write; a missing file is an error (targets are never created by accident).
     init(path: String, busyTimeoutMs: Int32 = 5000) throws {
@@ -47,7 +48,10 @@ final class SQLiteConnection {
         sqlite3_extended_result_codes(db, 1)
     }
 
-    deinit { sqlite3_close_v2(handle) }
+    deinit {
+        unwatch()
+        sqlite3_close_v2(handle)
+    }
 
     var lastError: SQLiteError {
         let offset = sqlite3_error_offset(handle)
@@ -66,6 +70,25 @@ final class SQLiteConnection {
     }
 
     var interrupter: Interrupter { Interrupter(handle: handle) }
+
+    /// Makes the connection stop with SQLITE_INTERRUPT once `cancel` is raised, even if it was
+    /// raised between statements (`sqlite3_interrupt` alone is lost when nothing is running):
+    /// a progress handler polls the flag every few thousand VM steps. Call `unwatch()` before
+    /// the handle goes away.
+    func watch(_ cancel: CancellationHandle) {
+        let context = Unmanaged.passRetained(cancel).toOpaque()
+        watched = context
+        sqlite3_progress_handler(handle, 4096, { ctx in
+            guard let ctx else { return 0 }
+            return Unmanaged<CancellationHandle>.fromOpaque(ctx).takeUnretainedValue().isCanceled ? 1 : 0
+        }, context)
+    }
+
+    func unwatch() {
+        sqlite3_progress_handler(handle, 0, nil, nil)
+        if let watched { Unmanaged<CancellationHandle>.fromOpaque(watched).release() }
+        watched = nil
+    }
 
     /// Runs SQL with no results (may hold several statements).
     func execute(_ sql: String) throws {

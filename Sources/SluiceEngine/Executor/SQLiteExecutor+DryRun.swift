@@ -18,8 +18,9 @@ extension SQLiteExecutor {
         timer.schedule(deadline: .now() + timeLimit)
         timer.setEventHandler { timedOut.set(); cancel.cancel() }
         cancel.setHandler { interrupter.interrupt() }
+        conn.watch(cancel)
         timer.resume()
-        defer { timer.cancel(); cancel.setHandler(nil) }
+        defer { timer.cancel(); cancel.setHandler(nil); conn.unwatch() }
 
         let lines = LineIndex(sql)
         var statements: [DryRunReport.Statement] = []
