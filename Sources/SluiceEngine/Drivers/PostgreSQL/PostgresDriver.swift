@@ -33,6 +33,11 @@ public struct PostgresDriver: TargetDriver {
 
     public func execute(_ job: TaskJob, sink: any TaskRunSink, cancel: CancellationHandle) -> ExecutionOutcome {
         let started = Date()
+        var mark = PhaseTimings.now()
+        func lap(_ phase: String) {
+            PhaseTimings.record("pg." + phase, since: mark)
+            mark = PhaseTimings.now()
+        }
         let ref = job.database.ref
         let statements: [SQLStatement]
         do { statements = try StatementSplitter.split(job.sql, dialect: .postgres) } catch {
@@ -45,12 +50,16 @@ public struct PostgresDriver: TargetDriver {
             target = try Self.target(job.database)
             pool = PostgresConnectionPool.pool(for: target)
             conn = try pool.acquire(target)
+            lap("1 connect")
         } catch {
             sink.info("cannot connect to \(ref): \(error)")
             return .failed("cannot connect to \(ref): \(error)")
         }
         var reusable = true
-        defer { pool.release(conn, database: target.database, reusable: reusable) }
+        defer {
+            pool.release(conn, database: target.database, reusable: reusable)
+            lap("9 release")
+        }
         conn.onNotice { severity, message in
             sink.log(kind: "NOTICE", statementIndex: nil, line: nil, column: nil, durationMs: nil, affectedRows: nil, sql: nil,
                      message: "\(severity): \(message)")
@@ -81,6 +90,7 @@ public struct PostgresDriver: TargetDriver {
             } else {
                 try conn.execute("BEGIN")
             }
+            lap("2 setup")
             try PostgresMigrationHistory.ensure(conn)
             let prior = try PostgresMigrationHistory.priorRecords(conn, workspace: job.workspaceId, task: job.taskId, version: job.schemaVersion)
             if let already = prior.task {
@@ -93,20 +103,26 @@ public struct PostgresDriver: TargetDriver {
                 sink.info(message)
                 return .failed(message)
             }
+            lap("3 history check")
             let before = try PostgresSchemaSnapshot.dump(conn)
+            lap("4 snapshot before")
             if job.type != .baseline {
                 try runStatements(statements, sql: job.sql, lines: lines, conn: conn, sink: sink, cancel: cancel)
             } else {
                 sink.info("BASELINE: recording the live schema without running SQL")
             }
+            lap("5 statements")
             let after = try PostgresSchemaSnapshot.dump(conn)
+            lap("6 snapshot after")
             let duration = Date().timeIntervalSince(started) * 1000
             _ = try PostgresMigrationHistory.insert(conn, MigrationRecord(
                 id: 0, version: job.schemaVersion, type: job.type.rawValue, status: "DONE", statement: job.sql,
                 checksum: job.sheetSHA256, schemaBefore: before, schemaAfter: after, durationMs: duration,
                 issueId: job.issueId, taskId: job.taskId, taskRunId: job.runId, workspace: job.workspaceId,
                 appliedBy: job.createdBy, appliedAt: MigrationHistory.timestamp()))
+            lap("7 history insert")
             if !conn.isIdle { try conn.execute("COMMIT") }
+            lap("8 commit")
             sink.info("committed: change and history row recorded in \(ref)")
             return .done(String(format: "applied in %.1f ms", duration))
         } catch {
