@@ -42,9 +42,8 @@ final class PostgresConnectionPool: @unchecked Sendable {
             if let i = idle.lastIndex(where: { $0.database == target.database }) {
                 let reused = idle.remove(at: i).connection
                 cond.unlock()
-                // A server restart or pg_terminate_backend leaves idle connections dead: check first
-                // (with the reset of what a task left in the session, when it left something).
-                if reused.isHealthy, (try? reused.dirty ? reused.reset() : reused.ping()) != nil { return reused }
+                // A server restart or pg_terminate_backend leaves idle connections dead: check first.
+                if reused.isHealthy, (try? reused.ping()) != nil { return reused }
                 return try replace(target)
             }
             if open < cap {
@@ -76,11 +75,12 @@ final class PostgresConnectionPool: @unchecked Sendable {
     }
 
     /// Returns a connection. One left in a transaction, broken, or `reusable: false` is closed;
-    /// one whose session a task changed is reset (`DISCARD ALL`) when it is next acquired, so a
-    /// connection closed to make room for another database never pays for it.
+    /// one whose session a task changed is reset first (`DISCARD ALL`: a sheet's advisory locks,
+    /// temporary tables and settings must not outlive its task while the connection idles).
     func release(_ connection: PostgresConnection, database: String, reusable: Bool = true) {
         connection.onNotice(nil)
-        let keep = reusable && connection.isHealthy && connection.isIdle
+        var keep = reusable && connection.isHealthy && connection.isIdle
+        if keep && connection.dirty { keep = (try? connection.reset()) != nil }
         cond.withLock {
             if keep {
                 idle.append(Idle(database: database, connection: connection, since: Date().timeIntervalSince1970))

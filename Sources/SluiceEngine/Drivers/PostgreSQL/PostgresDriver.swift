@@ -119,7 +119,7 @@ public struct PostgresDriver: TargetDriver {
                 sink.info("BASELINE: recording the live schema without running SQL")
             }
             lap("5 statements")
-            let after = try PostgresSchemaSnapshot.dump(conn)
+            let after = try PostgresSchemaSnapshot.dump(conn, prepare: !PostgresSchemaSnapshot.mayDeallocate(job.sql))
             lap("6 snapshot after")
             let duration = Date().timeIntervalSince(started) * 1000
             let insert = try PostgresMigrationHistory.insertSQL(conn, MigrationRecord(

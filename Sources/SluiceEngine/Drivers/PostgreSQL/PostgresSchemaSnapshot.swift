@@ -21,32 +21,41 @@ enum PostgresSchemaSnapshot {
     struct Batch {
         var sql: String
         var resultCount: Int
+        var prepares = false
     }
 
-    /// Settings fixed, the query (prepared in the session on first use), settings restored.
-    /// A session that holds the prepared query is marked dirty, so the pool resets it before reuse.
-    static func batch(_ conn: PostgresConnection) -> Batch {
+    /// Settings fixed, the query (prepared in the session on first use, unless `prepare` is
+    /// false), settings restored. A session that holds the prepared query is marked dirty, so the
+    /// pool resets it before reuse.
+    static func batch(_ conn: PostgresConnection, prepare: Bool = true) -> Batch {
         func saved(_ name: String) -> String { "sluice.saved_\(name.lowercased())" }
         let save = settings.map { "set_config('\(saved($0.0))', current_setting('\($0.0)'), false)" }.joined(separator: ", ")
         let fix = settings.map { "set_config('\($0.0)', '\($0.1)', false)" }.joined(separator: ", ")
         let restore = settings.map { "set_config('\($0.0)', current_setting('\(saved($0.0))'), false)" }.joined(separator: ", ")
+        guard prepare else { return Batch(sql: "SELECT \(save); SELECT \(fix);\n\(query);\nSELECT \(restore)", resultCount: 4) }
         if conn.snapshotPrepared {
             return Batch(sql: "SELECT \(save); SELECT \(fix); EXECUTE \(statementName); SELECT \(restore)", resultCount: 4)
         }
         conn.dirty = true
         return Batch(sql: "SELECT \(save); SELECT \(fix);\nPREPARE \(statementName) AS \(query);\nEXECUTE \(statementName); SELECT \(restore)",
-                     resultCount: 5)
+                     resultCount: 5, prepares: true)
     }
 
-    static func dump(_ conn: PostgresConnection) throws -> String {
-        let b = batch(conn)
+    /// Whether a sheet may drop the session's prepared statements (`DEALLOCATE`, `DISCARD`, even
+    /// inside a function body): its "after" dump then sends the query itself.
+    static func mayDeallocate(_ sql: String) -> Bool {
+        sql.range(of: "deallocate", options: .caseInsensitive) != nil || sql.range(of: "discard", options: .caseInsensitive) != nil
+    }
+
+    static func dump(_ conn: PostgresConnection, prepare: Bool = true) throws -> String {
+        let b = batch(conn, prepare: prepare)
         return try text(from: conn.executeBatch(b.sql), of: b, conn)
     }
 
     /// The normalised dump from the results of a batch that ended with `batch`'s statements.
     static func text(from results: [PostgresResult], of batch: Batch, _ conn: PostgresConnection) throws -> String {
         guard results.count >= batch.resultCount else { throw PostgresError(message: "the schema dump returned \(results.count) results") }
-        if batch.resultCount == 5 { conn.snapshotPrepared = true }
+        if batch.prepares { conn.snapshotPrepared = true }
         let lines = results[results.count - 2].rows.compactMap { row -> (Int, String, String)? in
             guard let kind = row[0].flatMap({ Int($0) }), let name = row[1], let def = row[2] else { return nil }
             var text = SchemaSnapshot.normalise(def)
