@@ -3,7 +3,7 @@ import GRDBSQLite
 import SluiceSQL
 
 extension SQLiteExecutor {
-    /// Runs the sheet inside a transaction that is always rolled back; a timer interrupts it past
+    /// Runs the sheet inside a transaction that is always rolled back; a progress handler stops it past
     /// `timeLimit`. The target is left exactly as it was.
     public func dryRun(_ database: TargetDatabase, sql: String, timeLimit: Double, cancel: CancellationHandle) -> DryRunReport {
         let started = DispatchTime.now().uptimeNanoseconds
@@ -12,15 +12,11 @@ extension SQLiteExecutor {
         do { conn = try SQLiteConnection(path: database.location) } catch {
             return DryRunReport(outcome: .failed, statements: [], failure: nil, durationMs: elapsed(), note: "cannot open \(database.ref): \(error)")
         }
+        // The progress handler enforces the cap on this thread; no timer has to wake up in time.
         let interrupter = conn.interrupter
-        let timedOut = LockedFlag()
-        let timer = DispatchSource.makeTimerSource(queue: .global())
-        timer.schedule(deadline: .now() + timeLimit)
-        timer.setEventHandler { timedOut.set(); cancel.cancel() }
         cancel.setHandler { interrupter.interrupt() }
-        conn.watch(cancel)
-        timer.resume()
-        defer { timer.cancel(); cancel.setHandler(nil); conn.unwatch() }
+        let watch = conn.watch(cancel, deadline: started + UInt64(max(0, timeLimit) * 1e9))
+        defer { cancel.setHandler(nil); conn.unwatch() }
 
         let lines = LineIndex(sql)
         var statements: [DryRunReport.Statement] = []
@@ -45,8 +41,8 @@ extension SQLiteExecutor {
             return DryRunReport(outcome: .success, statements: statements, failure: nil, durationMs: elapsed())
         } catch let failure as StatementFailure {
             if failure.error.isInterrupt {
-                let outcome: DryRunReport.Outcome = timedOut.value ? .timedOut : .canceled
-                let note = timedOut.value ? String(format: "stopped after the %.0f s time cap; rolled back", timeLimit) : "canceled; rolled back"
+                let outcome: DryRunReport.Outcome = watch.timedOut ? .timedOut : .canceled
+                let note = watch.timedOut ? String(format: "stopped after the %.0f s time cap; rolled back", timeLimit) : "canceled; rolled back"
                 return DryRunReport(outcome: outcome, statements: statements, failure: nil, durationMs: elapsed(), note: note)
             }
             let pos = lines.position(ofByteOffset: failure.error.offset ?? failure.start)
