@@ -7,7 +7,8 @@
 //
 //   ./scripts/pg-bench.sh            (starts a private server, builds in release, runs this)
 //   SLUICE_BENCH_PG="host=… port=… user=postgres dbname=postgres" .build/release/sluice-pg-bench [DATABASES] [ROUNDS]
-//   (SLUICE_BENCH_WORKERS=N sets the scheduler's worker count and the instance's max connections; default 8)
+//   (SLUICE_BENCH_WORKERS=N sets the scheduler's worker count and the instance's max connections; default 8;
+//    SLUICE_PHASE_TIMINGS=1 prints where each side's time goes, phase by phase, after each round)
 import CLibPQ
 import Foundation
 import SluiceEngine
@@ -75,11 +76,16 @@ do {
 func baseline(_ names: [String]) -> Double {
     let t0 = Date()
     for n in names {
+        var mark = PhaseTimings.now()
         let c = connect(n)
+        PhaseTimings.record("base.1 connect", since: mark); mark = PhaseTimings.now()
         run(c, "BEGIN")
         run(c, sql)
+        PhaseTimings.record("base.2 statements", since: mark); mark = PhaseTimings.now()
         run(c, "COMMIT")
+        PhaseTimings.record("base.3 commit", since: mark); mark = PhaseTimings.now()
         PQfinish(c)
+        PhaseTimings.record("base.4 finish", since: mark)
     }
     return Date().timeIntervalSince(t0)
 }
@@ -115,15 +121,19 @@ defer { dropDatabases([template]); PQfinish(admin) }
 for round in 1...rounds {
     let a = makeDatabases("\(tag)_r\(round)_plain"), b = makeDatabases("\(tag)_r\(round)_sluice"), c = makeDatabases("\(tag)_r\(round)_serial")
     var base = 0.0, ours = 0.0
+    _ = PhaseTimings.take()
     if round % 2 == 1 {
         base = baseline(a); ours = try sluice(b, round: round, workers: workers)
     } else {
         ours = try sluice(b, round: round, workers: workers); base = baseline(a)
     }
+    var phases = [PhaseTimings.take()]
     let serial = try sluice(c, round: round, workers: 1)
+    phases.append(PhaseTimings.take())
     ratios.append(ours / base)
     serialRatios.append(serial / base)
     print(String(format: "%5d  %12.3f  %14.3f  %5.2f×  %13.3f  %5.2f×", round, base, ours, ours / base, serial, serial / base))
+    if PhaseTimings.enabled { print("phases, sluice \(workers)w then 1w (SLUICE_PHASE_TIMINGS=1):\n\(phases.map(PhaseTimings.report).joined(separator: "\n  --\n"))") }
     dropDatabases(a + b + c)
 }
 let median = { (xs: [Double]) in xs.sorted()[xs.count / 2] }

@@ -140,6 +140,15 @@ import Testing
         let again = try sluice.run(["settings", "export"], user: dev, password: "sluice")
         #expect(again.stdout == (try String(contentsOfFile: file, encoding: .utf8)))
         #expect(again.stdout.contains(#"condition = 'environment_id in ["prod"]'"#))
+        // An SQL review policy through a settings file; `sluice review --config` reads the same file.
+        let policy = dir + "/review.toml", sql = dir + "/nokey.sql"
+        try "[sql_review.prod]\n\"table.require-pk\" = \"ERROR\"\n".write(toFile: policy, atomically: true, encoding: .utf8)
+        try "CREATE TABLE nokey (a TEXT);\n".write(toFile: sql, atomically: true, encoding: .utf8)
+        let reviewApplied = try sluice.run(["settings", "apply", policy], user: admin, password: "sluice")
+        #expect(reviewApplied.stdout.contains("SQL review policy of prod added"), "\(reviewApplied.stdout)\(reviewApplied.stderr)")
+        #expect(try sluice.run(["settings", "export"], user: dev, password: "sluice").stdout.hasSuffix("\n[sql_review.prod]\n\"table.require-pk\" = \"ERROR\"\n"))
+        let lint = try sluice.run(["review", "--config", policy, sql])
+        #expect(lint.status == 1 && lint.stdout.contains("\(sql):1:1  ERROR  table.require-pk"), "\(lint.stdout)\(lint.stderr)")
         try "version = 1\n\n[[environment]]\nname = \"test\"\n".write(toFile: file, atomically: true, encoding: .utf8)
         let bad = try sluice.run(["settings", "apply", file], user: admin, password: "sluice")
         #expect(bad.status == 2)

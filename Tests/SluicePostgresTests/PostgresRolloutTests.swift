@@ -47,7 +47,9 @@ import Testing
         let good = "CREATE TABLE a (x int);\nINSERT INTO a VALUES (1);"
         let bad = "CREATE TABLE a (x int);\nINSERT INTO a VALUES (1);\nINSERT INTO a VALUES ('not a number');"
         let issue = try t.issue([("test", [(id: "s0", db: 0, sql: good), (id: "s1", db: 1, sql: bad), (id: "s2", db: 2, sql: good)])])
-        // Its dry run fails, so plan checks hold the automatic stage (DESIGN §3 rule 6): start it by hand.
+        // The dry run already caught the bad statement, so the automatic rollout waits; start it by hand.
+        let waiting = try t.tasks(issue.id)[1]
+        #expect(waiting.waitingCause?.contains("failed checks") == true, "\(waiting.waitingCause ?? "no cause")")
         _ = try t.ws.runStage(by: t.admin, issue: issue.id)
         try t.runUntilIdle()
         let tasks = try t.tasks(issue.id)

@@ -70,14 +70,17 @@ struct PlanChecker {
         if let affected {
             facts.affectedRows = affected.values.reduce(0, +)
             facts.affectedRowsExact = true
+            facts.affectedRowsByStatement = affected
         } else {
-            var estimate: Int64 = 0
+            var estimates: [Int: Int64] = [:]
             var known = true
-            for statement in classified where statement.writesData {
+            for (index, statement) in classified.enumerated() {
+                guard statement.writesData else { estimates[index] = 0; continue }
                 guard let rows = try? driver.estimateAffectedRows(job.database, statement: statement.statement.text) else { known = false; break }
-                estimate += rows
+                estimates[index] = rows
             }
-            facts.affectedRows = known ? estimate : nil
+            facts.affectedRows = known ? estimates.values.reduce(0, +) : nil
+            facts.affectedRowsByStatement = known ? estimates : nil
         }
         checks.append(check(.statementSummary, summary(classified, facts)))
 

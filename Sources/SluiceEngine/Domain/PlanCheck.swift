@@ -76,6 +76,8 @@ public struct TaskCheckFacts: Sendable, Codable, Equatable {
     /// Rows the sheet changes: exact from the dry run, or the planner's estimate; nil when unknown.
     public var affectedRows: Int64?
     public var affectedRowsExact: Bool
+    /// The same per statement index of the sheet (exact or estimated alike); nil when unknown.
+    public var affectedRowsByStatement: [Int: Int64]?
     /// Rows in each table the sheet touches (tables that do not exist yet are left out).
     public var tableRows: [String: Int64]
     public var mixesDDLAndDML: Bool

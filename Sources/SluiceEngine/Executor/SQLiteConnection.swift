@@ -28,6 +28,7 @@ private let transientDestructor = unsafeBitCast(-1, to: sqlite3_destructor_type.
 final class SQLiteConnection {
     let handle: OpaquePointer
     let path: String
+    private var watched: UnsafeMutableRawPointer?
 
     /// Opens an existing database file read-write; a missing file is an error (targets are never created by accident).
     init(path: String, busyTimeoutMs: Int32 = 5000) throws {
@@ -47,7 +48,10 @@ final class SQLiteConnection {
         sqlite3_extended_result_codes(db, 1)
     }
 
-    deinit { sqlite3_close_v2(handle) }
+    deinit {
+        unwatch()
+        sqlite3_close_v2(handle)
+    }
 
     var lastError: SQLiteError {
         let offset = sqlite3_error_offset(handle)
@@ -66,6 +70,43 @@ final class SQLiteConnection {
     }
 
     var interrupter: Interrupter { Interrupter(handle: handle) }
+
+    /// Makes the connection stop with SQLITE_INTERRUPT once `cancel` is raised or `deadline`
+    /// (uptime nanoseconds) passes, even between statements (`sqlite3_interrupt` alone is lost
+    /// when nothing runs) and without needing another thread to wake up: a progress handler
+    /// polls both every few thousand VM steps. Call `unwatch()` before the handle goes away.
+    @discardableResult
+    func watch(_ cancel: CancellationHandle, deadline: UInt64? = nil) -> Watch {
+        unwatch()
+        let watch = Watch(cancel: cancel, deadline: deadline)
+        let context = Unmanaged.passRetained(watch).toOpaque()
+        watched = context
+        sqlite3_progress_handler(handle, 4096, { ctx in
+            guard let ctx else { return 0 }
+            return Unmanaged<Watch>.fromOpaque(ctx).takeUnretainedValue().shouldStop() ? 1 : 0
+        }, context)
+        return watch
+    }
+
+    /// What a watched connection polls; `timedOut` tells afterwards whether the deadline stopped it.
+    final class Watch: @unchecked Sendable {
+        let cancel: CancellationHandle
+        let deadline: UInt64?
+        private let flag = LockedFlag()
+        init(cancel: CancellationHandle, deadline: UInt64?) { self.cancel = cancel; self.deadline = deadline }
+        var timedOut: Bool { flag.value }
+        func shouldStop() -> Bool {
+            if cancel.isCanceled { return true }
+            if let deadline, DispatchTime.now().uptimeNanoseconds >= deadline { flag.set(); return true }
+            return false
+        }
+    }
+
+    func unwatch() {
+        sqlite3_progress_handler(handle, 0, nil, nil)
+        if let watched { Unmanaged<Watch>.fromOpaque(watched).release() }
+        watched = nil
+    }
 
     /// Runs SQL with no results (may hold several statements).
     func execute(_ sql: String) throws {

@@ -2,12 +2,8 @@ import Foundation
 import GRDBSQLite
 import SluiceSQL
 
-/// The time caps' own queue: a private serial queue gets a thread even when blocking work
-/// (checks of many databases at once) fills the global pool, so a cap always fires on time.
-private let dryRunTimers = DispatchQueue(label: "sluice.dry-run.timers")
-
 extension SQLiteExecutor {
-    /// Runs the sheet inside a transaction that is always rolled back; a timer interrupts it past
+    /// Runs the sheet inside a transaction that is always rolled back; a progress handler stops it past
     /// `timeLimit`. The target is left exactly as it was.
     public func dryRun(_ database: TargetDatabase, sql: String, timeLimit: Double, cancel: CancellationHandle) -> DryRunReport {
         let started = DispatchTime.now().uptimeNanoseconds
@@ -16,14 +12,11 @@ extension SQLiteExecutor {
         do { conn = try SQLiteConnection(path: database.location) } catch {
             return DryRunReport(outcome: .failed, statements: [], failure: nil, durationMs: elapsed(), note: "cannot open \(database.ref): \(error)")
         }
+        // The progress handler enforces the cap on this thread; no timer has to wake up in time.
         let interrupter = conn.interrupter
-        let timedOut = LockedFlag()
-        let timer = DispatchSource.makeTimerSource(queue: dryRunTimers)
-        timer.schedule(deadline: .now() + timeLimit)
-        timer.setEventHandler { timedOut.set(); cancel.cancel() }
         cancel.setHandler { interrupter.interrupt() }
-        timer.resume()
-        defer { timer.cancel(); cancel.setHandler(nil) }
+        let watch = conn.watch(cancel, deadline: started + UInt64(max(0, timeLimit) * 1e9))
+        defer { cancel.setHandler(nil); conn.unwatch() }
 
         let lines = LineIndex(sql)
         var statements: [DryRunReport.Statement] = []
@@ -32,11 +25,6 @@ extension SQLiteExecutor {
             try conn.execute("BEGIN IMMEDIATE")
             defer { if !conn.isAutocommit { try? conn.execute("ROLLBACK") } }
             try conn.forEachStatement(sql) { start, _, run in
-                // sqlite3_interrupt is a no-op while no statement runs: a cap or cancel that fired
-                // between statements (or before the first) stops the next one here.
-                if cancel.isCanceled {
-                    throw StatementFailure(error: SQLiteError(code: SQLITE_INTERRUPT, message: "interrupted"), start: start, end: nil)
-                }
                 let pos = lines.position(ofByteOffset: start)
                 if SQLiteExecutor.isNonTransactional(String(decoding: Array(sql.utf8)[start...].prefix(16), as: UTF8.self)) {
                     index += 1 // VACUUM cannot run in the rolled-back transaction: skipped, not failed
@@ -53,8 +41,8 @@ extension SQLiteExecutor {
             return DryRunReport(outcome: .success, statements: statements, failure: nil, durationMs: elapsed())
         } catch let failure as StatementFailure {
             if failure.error.isInterrupt {
-                let outcome: DryRunReport.Outcome = timedOut.value ? .timedOut : .canceled
-                let note = timedOut.value ? String(format: "stopped after the %.0f s time cap; rolled back", timeLimit) : "canceled; rolled back"
+                let outcome: DryRunReport.Outcome = watch.timedOut ? .timedOut : .canceled
+                let note = watch.timedOut ? String(format: "stopped after the %.0f s time cap; rolled back", timeLimit) : "canceled; rolled back"
                 return DryRunReport(outcome: outcome, statements: statements, failure: nil, durationMs: elapsed(), note: note)
             }
             let pos = lines.position(ofByteOffset: failure.error.offset ?? failure.start)

@@ -24,7 +24,8 @@ public struct SQLiteExecutor: TargetDriver {
         }
         let interrupter = conn.interrupter
         cancel.setHandler { interrupter.interrupt() }
-        defer { cancel.setHandler(nil) }
+        conn.watch(cancel)
+        defer { cancel.setHandler(nil); conn.unwatch() }
         if cancel.isCanceled { return .canceled("canceled before it started") }
 
         let lines = LineIndex(job.sql)

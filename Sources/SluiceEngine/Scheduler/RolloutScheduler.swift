@@ -37,6 +37,8 @@ public final class RolloutScheduler: @unchecked Sendable {
     private var sinks: [Int64: MetastoreRunSink] = [:]
     private var stopping = false
     private var wakeups = 0
+    /// When worker slots were freed and not yet refilled (for `PhaseTimings` only).
+    private var freedAt: [UInt64] = []
     private var loopThread: Thread?
     /// Touched only by the loop thread.
     var lastRunnerCleanup: Double = 0
@@ -113,10 +115,16 @@ public final class RolloutScheduler: @unchecked Sendable {
             try? workspace.store.write { db in try db.execute(sql: "DELETE FROM runner WHERE id = ?", arguments: [runnerId]) }
         }
         while !isStopping {
+            var mark = PhaseTimings.now()
             try reconcileOrphans()
+            PhaseTimings.record("sched.reconcile", since: mark)
+            mark = PhaseTimings.now()
             let created = try createAutomaticRuns()
+            PhaseTimings.record("sched.autoRuns", since: mark)
+            mark = PhaseTimings.now()
             let free = freeSlots()
             let claimed = free > 0 ? try claim(max: free) : []
+            PhaseTimings.record("sched.claim", since: mark)
             for job in claimed { dispatch(job) }
             if !claimed.isEmpty || created > 0 { continue }
             if untilIdle, try isIdle() { return }
@@ -142,9 +150,10 @@ public final class RolloutScheduler: @unchecked Sendable {
     /// Idle: nothing running in this process or any other, and this pass found nothing to claim.
     private func isIdle() throws -> Bool {
         cond.lock()
-        let mine = inFlight.count
+        // A run that finished since this pass claimed may have unblocked another: not idle yet.
+        let busy = !inFlight.isEmpty || wakeups > 0
         cond.unlock()
-        guard mine == 0 else { return false }
+        guard !busy else { return false }
         return try workspace.store.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM taskRun WHERE status = 'RUNNING'") ?? 0
         } == 0
@@ -216,9 +225,12 @@ public final class RolloutScheduler: @unchecked Sendable {
         cond.lock()
         inFlight[job.runId] = handle
         sinks[job.runId] = sink
+        if PhaseTimings.enabled, !freedAt.isEmpty { PhaseTimings.record("sched.refill", since: freedAt.removeFirst()) }
         cond.unlock()
         emit(.runStarted(run: job.runId, task: job.taskId))
+        let dispatched = PhaseTimings.now()
         let thread = Thread { [self] in
+            PhaseTimings.record("sched.threadStart", since: dispatched)
             let outcome = TargetDrivers.driver(for: job.database.engine).execute(job, sink: sink, cancel: handle)
             let status: TaskRunStatus
             let message: String
@@ -227,6 +239,7 @@ public final class RolloutScheduler: @unchecked Sendable {
             case .failed(let m): status = .failed; message = m
             case .canceled(let m): status = .canceled; message = m
             }
+            let finishing = PhaseTimings.now()
             do {
                 try workspace.store.write { db in
                     // Only the lease holder may end the run.
@@ -239,8 +252,10 @@ public final class RolloutScheduler: @unchecked Sendable {
             } catch {
                 workspace.logger.error("could not record the end of run \(job.runId): \(error)")
             }
+            PhaseTimings.record("sched.finish", since: finishing)
             emit(.runFinished(run: job.runId, task: job.taskId, status: status))
             cond.lock()
+            if PhaseTimings.enabled { freedAt.append(PhaseTimings.now()) }
             inFlight[job.runId] = nil
             sinks[job.runId] = nil
             wakeups += 1
@@ -363,7 +378,9 @@ final class MetastoreRunSink: TaskRunSink, @unchecked Sendable {
 
     func flush() {
         guard !isEmpty else { return }
+        let mark = PhaseTimings.now()
         try? workspace.store.write { db in try drain(db) }
+        PhaseTimings.record("sched.logFlush", since: mark)
     }
 
     func markNonTransactional() {

@@ -68,7 +68,8 @@ extension Workspace {
             return try fetchIssue(issueId, db)
         }
         try runPlanChecks(issue: created.id, specs: nil)
-        return created
+        // The checks measured rows, which may have changed the risk and its approval flow.
+        return try store.read { db in try fetchIssue(created.id, db) }
     }
 
     /// Stores SQL once per distinct content; returns the sheet id.
@@ -199,6 +200,6 @@ extension Workspace {
         }
         // Later specs on the same databases dry-run after this one, so their checks change too.
         try runPlanChecks(issue: id, specs: nil)
-        return edited
+        return try store.read { db in try fetchIssue(edited.id, db) }
     }
 }

@@ -53,6 +53,7 @@ extension Workspace {
             let warnings = all.filter { $0.status == .warning }.count
             try recordEvent(db, issue: id, actor: Principal.system.email, kind: "PLAN_CHECK",
                             text: "plan checks of \(outcomes.count) task(s): \(errors) ERROR, \(warnings) WARNING, \(all.count - errors - warnings) SUCCESS")
+            try reassessRiskAfterChecks(db, issueId: id)
         }
         return outcomes.flatMap(\.checks)
     }

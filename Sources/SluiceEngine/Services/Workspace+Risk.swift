@@ -30,11 +30,12 @@ extension Workspace {
             profiles[key] = stmts
             let taskId: Int64 = row["id"]
             for stmt in stmts {
-                let measured = counts[taskId]?[stmt.index]
+                let measured = counts[taskId]
                 for table in stmt.tables.isEmpty ? [""] : stmt.tables {
                     let facts = RiskFacts(environmentId: row["environment"], projectId: row["project"], databaseName: row["dbname"],
                                           dbEngine: engine.rawValue.uppercased(), sqlType: stmt.sqlType, tableName: table,
-                                          affectedRows: measured?.affectedRows, tableRows: measured?.tableRows[table])
+                                          affectedRows: measured?.affectedRows(statement: stmt.index),
+                                          tableRows: table.isEmpty ? nil : measured?.tableRows(table))
                     subjects.append(RiskSubject(taskId: taskId, database: "\(row["instance"] as String)/\(row["dbname"] as String)",
                                                 statementIndex: stmt.index, source: stmt.source, facts: facts))
                 }
@@ -46,16 +47,53 @@ extension Workspace {
 
     /// Row counts measured for an issue's statements, by task and statement index.
     ///
-    /// HOOK for the plan checks (issue 4): they count affected and table rows per task; until they
-    /// store them, nothing is measured and conditions on `affected_rows` / `table_rows` are
-    /// undecided (treated as matching, see `RiskEvaluator`).
-    func riskRowCounts(_ db: Database, issueId: Int64) throws -> [Int64: [Int: MeasuredRows]] {
-        [:]
+    /// Plan checks measure `affected_rows` and `table_rows`, so the risk is assessed again once
+    /// they are stored. Before anyone has approved, the flow follows the new risk; afterwards only
+    /// a higher risk resets the approvals. Nothing changes once a task has started.
+    func reassessRiskAfterChecks(_ db: Database, issueId: Int64) throws {
+        let issue = try fetchIssue(issueId, db)
+        guard issue.status == .open else { return }
+        let started = try Bool.fetchOne(db, sql: "SELECT 1 FROM taskRun r JOIN task t ON t.id = r.task WHERE t.issue = ? LIMIT 1",
+                                        arguments: [issueId]) ?? false
+        guard !started else { return }
+        let risk = try assessRisk(db, issueId: issueId)
+        guard risk.level != issue.riskLevel || risk.reason != issue.riskReason else { return }
+        let acted = try Bool.fetchOne(db, sql: "SELECT 1 FROM issueApproval WHERE issue = ? AND status != 'PENDING' LIMIT 1",
+                                      arguments: [issueId]) ?? false
+        if acted && risk.level <= issue.riskLevel { return }
+        try recordEvent(db, issue: issueId, actor: Principal.system.email, kind: "RISK",
+                        text: "risk reassessed with the row counts the plan checks measured")
+        try computeApproval(db, issueId: issueId)
+    }
+
+    /// What the plan checks measured, per task: rows each statement changes (exact from the dry
+    /// run, or the planner's estimate) and rows in each table it touches. A task whose checks
+    /// have not run (or could not count) is absent, so its conditions stay undecided.
+    func riskRowCounts(_ db: Database, issueId: Int64) throws -> [Int64: MeasuredRows] {
+        var counts: [Int64: MeasuredRows] = [:]
+        for facts in try checkFacts(db, issue: issueId) {
+            counts[facts.taskId] = MeasuredRows(affectedRows: facts.affectedRowsByStatement, tableRows: facts.tableRows)
+        }
+        return counts
     }
 }
 
-/// Row counts of one statement on one task's database.
+/// Row counts the plan checks measured on one task's database.
 struct MeasuredRows: Sendable {
-    var affectedRows: Int64?
+    /// Per statement index; nil when the dry run failed and no estimate exists.
+    var affectedRows: [Int: Int64]?
+    /// Per table name as the classifier named it; tables that do not exist yet are absent.
     var tableRows: [String: Int64]
+
+    func affectedRows(statement index: Int) -> Int64? {
+        guard let affectedRows else { return nil }
+        return affectedRows[index] ?? 0 // a statement the dry run skipped (e.g. VACUUM) changes no rows
+    }
+
+    /// A table the checks did not find does not exist yet: it holds no rows.
+    func tableRows(_ table: String) -> Int64 {
+        if let n = tableRows[table] { return n }
+        let bare = { (name: String) in String(name.split(separator: ".").last ?? Substring(name)).lowercased() }
+        return tableRows.first { bare($0.key) == bare(table) }?.value ?? 0
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SluiceSQL
 
 /// What `settings apply` changed; empty when the workspace already matched the file.
 public struct SettingsApplyReport: Sendable, Codable, Equatable {
@@ -34,7 +35,8 @@ extension Workspace {
             let sa = RiskSource.allCases.firstIndex(of: a.source) ?? 0, sb = RiskSource.allCases.firstIndex(of: b.source) ?? 0
             return sa != sb ? sa < sb : a.level < b.level
         }
-        return WorkspaceSettings(environments: envs, roles: roles, riskRules: risks, flows: flows, approvalRules: rules)
+        return WorkspaceSettings(environments: envs, roles: roles, riskRules: risks, flows: flows, approvalRules: rules,
+                                 sqlReview: try fetchAllReviewConfigs(db))
     }
 
     /// Validates the whole file, then applies it in one metastore transaction. Applying the same
@@ -54,6 +56,7 @@ extension Workspace {
             if let roles = settings.roles { try applyRoles(db, roles, current: current.roles ?? [], &changes) }
             if let risks = settings.riskRules { try applyRiskRules(db, risks, current: current.riskRules ?? [], &changes) }
             try applyFlowsAndRules(db, flows: settings.flows, rules: settings.approvalRules, current: current, &changes)
+            try applySQLReview(db, settings, current: current, by: actor, &changes)
             return SettingsApplyReport(changes: changes)
         }
     }
@@ -145,6 +148,29 @@ extension Workspace {
                 try db.execute(sql: "DELETE FROM approvalFlow WHERE name = ?", arguments: [old.name])
                 changes.append("approval flow \(old.name) removed")
             }
+        }
+    }
+
+    /// A `[sql_review]` section replaces the set of policies: environments it does not list lose
+    /// theirs (`sql_review = {}` clears them all). Without the section the policies stay, except
+    /// those of environments this file removes (they go with their environment).
+    private func applySQLReview(_ db: Database, _ settings: WorkspaceSettings, current: WorkspaceSettings, by actor: Principal,
+                                _ changes: inout [String]) throws {
+        let have = current.sqlReview ?? [:]
+        let kept = Set((settings.environments ?? current.environments ?? []).map(\.name))
+        let want = settings.sqlReview ?? have.filter { kept.contains($0.key) }
+        for (env, config) in want.sorted(by: { $0.key < $1.key }) where have[env] != config {
+            try storeReviewConfig(db, environment: env, config, by: actor)
+            if let old = have[env] {
+                let rules = Set(old.rules.keys).union(config.rules.keys).filter { old.rules[$0] != config.rules[$0] }.sorted()
+                changes.append("SQL review policy of \(env) changed (\(rules.joined(separator: ", ")))")
+            } else {
+                changes.append("SQL review policy of \(env) added")
+            }
+        }
+        for env in have.keys.sorted() where want[env] == nil {
+            try db.execute(sql: "DELETE FROM reviewConfig WHERE environment = ?", arguments: [env])
+            changes.append("SQL review policy of \(env) removed")
         }
     }
 }

@@ -91,3 +91,56 @@ public struct ReviewConfig: Sendable, Hashable, Codable {
         rules.keys.filter { ReviewRules.byName[$0] == nil }.sorted()
     }
 }
+
+extension ReviewParameter {
+    /// The kind of value, as a settings file's reader says it.
+    public var kindDescription: String {
+        switch self {
+        case .int: "a whole number"
+        case .string: "a string"
+        case .bool: "true or false"
+        case .list: "a list of strings"
+        }
+    }
+
+    func sameKind(as other: ReviewParameter) -> Bool {
+        switch (self, other) {
+        case (.int, .int), (.string, .string), (.bool, .bool), (.list, .list): true
+        default: false
+        }
+    }
+}
+
+extension ReviewRule {
+    /// Why `value` cannot be this rule's parameter `name` — a name the rule does not read, or a
+    /// value of another kind than its default — or nil when it can.
+    public func parameterProblem(_ name: String, _ value: ReviewParameter) -> String? {
+        guard let expected = defaultParameters[name] else {
+            return defaultParameters.isEmpty
+                ? "\(self.name) takes no parameters"
+                : "\(self.name) has no parameter '\(name)'; it takes: \(defaultParameters.keys.sorted().joined(separator: ", "))"
+        }
+        return value.sameKind(as: expected) ? nil : "parameter '\(name)' of \(self.name) must be \(expected.kindDescription), not \(value.kindDescription)"
+    }
+}
+
+extension ReviewConfig {
+    /// Everything wrong with this configuration: unknown rule names, then parameters a rule does
+    /// not take or of the wrong kind. Empty when it is usable as is.
+    public var problems: [String] {
+        var out = unknownRuleNames.map { "unknown SQL review rule '\($0)'" }
+        for (name, setting) in rules.sorted(by: { $0.key < $1.key }) {
+            guard let rule = ReviewRules.byName[name] else { continue }
+            for (parameter, value) in (setting.parameters ?? [:]).sorted(by: { $0.key < $1.key }) {
+                if let problem = rule.parameterProblem(parameter, value) { out.append(problem) }
+            }
+        }
+        return out
+    }
+
+    /// The same configuration with empty parameter sets written as none, so that two
+    /// configurations that mean the same compare equal.
+    public var normalized: ReviewConfig {
+        ReviewConfig(rules: rules.mapValues { ReviewRuleSetting(level: $0.level, parameters: $0.parameters?.isEmpty == true ? nil : $0.parameters) })
+    }
+}

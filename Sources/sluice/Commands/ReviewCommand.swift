@@ -8,7 +8,7 @@ struct ReviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "review", abstract: "SQL review of files, like a linter (exit 1 on errors).")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var dialect: SQLCommand.DialectOption
-    @Option(help: "A review configuration (JSON: {\"rules\": {\"RULE\": {\"level\": \"ERROR\", \"parameters\": {…}}}}).") var config: String?
+    @Option(help: "A review configuration: TOML as in the settings file's [sql_review.ENV] (\"RULE\" = \"ERROR\" or { level = \"WARNING\", PARAMETER = … }), or JSON ({\"rules\": {\"RULE\": {\"level\": …, \"parameters\": {…}}}}).") var config: String?
     @Option(help: "Use this environment's review configuration from the workspace.") var env: String?
     @Flag(help: "Turn on every rule (disabled ones as warnings).") var enableAll = false
     @Option(help: "human or gcc") var format: String = "human"
@@ -63,9 +63,25 @@ struct ReviewCommand: ParsableCommand {
     private func loadConfig() throws -> ReviewConfig {
         if let config {
             guard let data = FileManager.default.contents(atPath: config) else { throw SluiceError.notFound("cannot read \(config)") }
-            do { return try JSONDecoder().decode(ReviewConfig.self, from: data) } catch {
-                throw SluiceError.usage("\(config) is not a review configuration: \(error)")
+            let text = String(decoding: data, as: UTF8.self)
+            if config.hasSuffix(".json") || text.drop(while: \.isWhitespace).first == "{" {
+                let parsed: ReviewConfig
+                do { parsed = try JSONDecoder().decode(ReviewConfig.self, from: data) } catch {
+                    throw SluiceError.usage("\(config) is not a review configuration: \(error)")
+                }
+                guard parsed.problems.isEmpty else {
+                    throw SluiceError.usage("\(config) is not a usable review configuration: \(parsed.problems.joined(separator: "; "))",
+                                            hint: "See the rules and their parameters with `sluice review --rules`.")
+                }
+                return parsed
             }
+            let (parsed, problems) = ReviewConfigTOML.read(text)
+            guard let parsed else {
+                throw SluiceError.usage("\(config) is not a review configuration:\n" + problems.map { p in
+                    "\(config):\(p.line.map(String.init) ?? "?"): \(p.path.isEmpty ? "" : p.path + ": ")\(p.message)"
+                }.joined(separator: "\n"), hint: "Write \"RULE\" = \"LEVEL\" lines, as under [sql_review.ENV] in `sluice settings export`.")
+            }
+            return parsed
         }
         if let env {
             let ctx = try CommandContext(global)

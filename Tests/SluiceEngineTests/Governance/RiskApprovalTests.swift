@@ -90,6 +90,32 @@ import Testing
         #expect(issue.riskReason.contains("assumed, since affected_rows not measured yet"))
     }
 
+    @Test func rowCountsMeasuredByThePlanChecksDecideTheRisk() throws {
+        let t = try TestWorkspace()
+        try GRDB.DatabaseQueue(path: t.path("test", 0)).write { db in
+            try db.execute(sql: "CREATE TABLE big AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000) SELECT x FROM c")
+        }
+        _ = try t.ws.addRiskRule(by: t.admin, title: "big DML", source: .dml, level: .high, condition: "affected_rows > 1000")
+        _ = try t.ws.addRiskRule(by: t.admin, title: "big table DDL", source: .ddl, level: .moderate, condition: "table_rows >= 2000")
+        _ = try t.ws.addFlow(by: t.admin, name: "dba", roles: ["dba"])
+        _ = try t.ws.setApprovalRule(by: t.admin, source: "DML", level: "HIGH", flow: "dba")
+
+        // The dry run counts 2000 rows: HIGH, and the flow follows (not assumed any more).
+        let wide = try create(t, "UPDATE big SET x = x;", envs: ["test"], type: .data)
+        #expect(wide.riskLevel == .high)
+        #expect(!wide.riskReason.contains("assumed"), "\(wide.riskReason)")
+        #expect(wide.approvalStatus == .pending)
+        // Ten rows: LOW, no approval needed.
+        let narrow = try create(t, "UPDATE big SET x = x WHERE x <= 10;", envs: ["test"], type: .data)
+        #expect(narrow.riskLevel == .low, "\(narrow.riskReason)")
+        #expect(narrow.approvalStatus == .skipped)
+        // table_rows: the existing 2000-row table is MODERATE; a table the sheet creates holds no rows.
+        #expect(try create(t, "ALTER TABLE big ADD COLUMN y TEXT;", envs: ["test"]).riskLevel == .moderate)
+        #expect(try create(t, "CREATE TABLE fresh (a INTEGER);", envs: ["test"]).riskLevel == .low)
+        let timeline = try t.ws.issueDetail(narrow.id, by: t.dev).timeline.map(\.text)
+        #expect(timeline.contains("risk reassessed with the row counts the plan checks measured"))
+    }
+
     @Test func editingTheSQLRecomputesRiskAndResetsApprovals() throws {
         let t = try TestWorkspace()
         _ = try t.ws.addRiskRule(by: t.admin, title: "drops", source: .ddl, level: .high, condition: #"sql_type == "DROP_TABLE""#)

@@ -19,6 +19,8 @@ final class PostgresConnection {
     private let notices = NoticeRelay()
     /// Set after a statement of a task ran (session state such as `SET` must be discarded before reuse).
     var dirty = false
+    /// Whether this session holds the schema snapshot as a prepared statement (`DISCARD ALL` drops it).
+    var snapshotPrepared = false
 
     /// Connects with `conninfo` (key=value or URI, expanded by libpq so `PG*` variables and
     /// `.pgpass` apply), overriding its database with `database` and adding `password` when given.
@@ -84,6 +86,24 @@ final class PostgresConnection {
         }
         return try consume(result)
     }
+
+    /// `value` as an SQL literal for this connection's settings (`PQescapeLiteral`); `NULL` for nil.
+    func literal(_ value: String?) throws -> String {
+        guard let value else { return "NULL" }
+        guard let escaped = PQescapeLiteral(handle, value, value.utf8.count) else { throw connectionError() }
+        defer { PQfreemem(escaped) }
+        return String(cString: escaped)
+    }
+
+    /// Discards session state a task left behind (settings, prepared statements); also proves the connection alive.
+    func reset() throws {
+        try execute("DISCARD ALL")
+        dirty = false
+        snapshotPrepared = false
+    }
+
+    /// An empty query: proves the connection alive.
+    func ping() throws { try execute("") }
 
     /// Sends several statements in one round trip and returns every result (simple protocol).
     func executeBatch(_ sql: String) throws -> [PostgresResult] {

@@ -43,7 +43,7 @@ final class PostgresConnectionPool: @unchecked Sendable {
                 let reused = idle.remove(at: i).connection
                 cond.unlock()
                 // A server restart or pg_terminate_backend leaves idle connections dead: check first.
-                if reused.isHealthy, (try? reused.execute("")) != nil { return reused }
+                if reused.isHealthy, (try? reused.ping()) != nil { return reused }
                 return try replace(target)
             }
             if open < cap {
@@ -75,14 +75,12 @@ final class PostgresConnectionPool: @unchecked Sendable {
     }
 
     /// Returns a connection. One left in a transaction, broken, or `reusable: false` is closed;
-    /// one whose session a task changed is reset first (`DISCARD ALL`).
+    /// one whose session a task changed is reset first (`DISCARD ALL`: a sheet's advisory locks,
+    /// temporary tables and settings must not outlive its task while the connection idles).
     func release(_ connection: PostgresConnection, database: String, reusable: Bool = true) {
         connection.onNotice(nil)
         var keep = reusable && connection.isHealthy && connection.isIdle
-        if keep && connection.dirty {
-            keep = (try? connection.execute("DISCARD ALL")) != nil
-            connection.dirty = false
-        }
+        if keep && connection.dirty { keep = (try? connection.reset()) != nil }
         cond.withLock {
             if keep {
                 idle.append(Idle(database: database, connection: connection, since: Date().timeIntervalSince1970))

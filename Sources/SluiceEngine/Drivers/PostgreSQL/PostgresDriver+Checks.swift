@@ -25,7 +25,9 @@ extension PostgresDriver {
                 timer.resume()
                 defer { timer.cancel(); cancel.setHandler(nil) }
                 conn.dirty = true
-                try conn.execute("BEGIN; SET LOCAL lock_timeout = \(PostgresTarget.defaultLockTimeoutMs)")
+                // The server enforces the cap too, in case the timer thread is starved on a busy machine.
+                let capMs = max(1, Int(timeLimit * 1000))
+                try conn.execute("BEGIN; SET LOCAL lock_timeout = \(min(PostgresTarget.defaultLockTimeoutMs, capMs)); SET LOCAL statement_timeout = \(capMs)")
                 defer { if conn.isHealthy, !conn.isIdle { _ = try? conn.execute("ROLLBACK") } }
                 for s in statements {
                     if case .outsideTransaction = PostgresTransactionRules.requirement(of: s.text, serverVersion: conn.serverVersion) { continue }
@@ -37,6 +39,10 @@ extension PostgresDriver {
                         done.append(.init(index: s.index, line: s.line, column: s.column,
                                           durationMs: Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6,
                                           affectedRows: Int64(r.affectedRows ?? 0)))
+                    } catch let e as PostgresError where e.isQueryCanceled && !cancel.isCanceled && elapsed() >= Double(capMs) * 0.9 {
+                        timedOut.set() // the server's statement_timeout fired before our timer
+                        cancel.cancel()
+                        throw e
                     } catch let e as PostgresError where !(e.isQueryCanceled && cancel.isCanceled) {
                         let pos = Self.position(of: e, in: s, lines: lines)
                         return DryRunReport(outcome: .failed, statements: done,

@@ -33,6 +33,11 @@ public struct PostgresDriver: TargetDriver {
 
     public func execute(_ job: TaskJob, sink: any TaskRunSink, cancel: CancellationHandle) -> ExecutionOutcome {
         let started = Date()
+        var mark = PhaseTimings.now()
+        func lap(_ phase: String) {
+            PhaseTimings.record("pg." + phase, since: mark)
+            mark = PhaseTimings.now()
+        }
         let ref = job.database.ref
         let statements: [SQLStatement]
         do { statements = try StatementSplitter.split(job.sql, dialect: .postgres) } catch {
@@ -45,12 +50,16 @@ public struct PostgresDriver: TargetDriver {
             target = try Self.target(job.database)
             pool = PostgresConnectionPool.pool(for: target)
             conn = try pool.acquire(target)
+            lap("1 connect")
         } catch {
             sink.info("cannot connect to \(ref): \(error)")
             return .failed("cannot connect to \(ref): \(error)")
         }
         var reusable = true
-        defer { pool.release(conn, database: target.database, reusable: reusable) }
+        defer {
+            pool.release(conn, database: target.database, reusable: reusable)
+            lap("9 release")
+        }
         conn.onNotice { severity, message in
             sink.log(kind: "NOTICE", statementIndex: nil, line: nil, column: nil, durationMs: nil, affectedRows: nil, sql: nil,
                      message: "\(severity): \(message)")
@@ -74,15 +83,24 @@ public struct PostgresDriver: TargetDriver {
         let nonTransactional = !outside.isEmpty
         do {
             conn.dirty = true
-            try conn.execute("SET lock_timeout = \(target.lockTimeoutMs); SET statement_timeout = \(target.statementTimeoutMs)")
             if nonTransactional {
                 sink.markNonTransactional()
                 sink.info("\(outside.joined(separator: ", ")) cannot run in a transaction: running statement by statement outside one")
-            } else {
-                try conn.execute("BEGIN")
             }
-            try PostgresMigrationHistory.ensure(conn)
-            let prior = try PostgresMigrationHistory.priorRecords(conn, workspace: job.workspaceId, task: job.taskId, version: job.schemaVersion)
+            // Round trip 1: the task's timeouts, its transaction, whether the history table exists.
+            let setup = try conn.executeBatch("SET lock_timeout = \(target.lockTimeoutMs); SET statement_timeout = \(target.statementTimeoutMs);"
+                + (nonTransactional ? " " : " BEGIN; ") + PostgresMigrationHistory.existsSQL)
+            let hasHistory = setup.last?.rows.first?.first == "t"
+            lap("2 setup")
+            // Round trip 2: this task's and this version's earlier records (or the history table created), and the schema before.
+            let snapshot = PostgresSchemaSnapshot.batch(conn)
+            let priorSQL = hasHistory
+                ? try PostgresMigrationHistory.priorSQL(conn, workspace: job.workspaceId, task: job.taskId, version: job.schemaVersion)
+                : PostgresMigrationHistory.createSQL
+            let results = try conn.executeBatch(priorSQL + ";\n" + snapshot.sql)
+            let prior: PostgresMigrationHistory.Prior = hasHistory
+                ? PostgresMigrationHistory.prior(results[0].rows, workspace: job.workspaceId, task: job.taskId, version: job.schemaVersion)
+                : (nil, nil)
             if let already = prior.task {
                 if !conn.isIdle { try conn.execute("ROLLBACK") }
                 return .done("already recorded in \(ref) history (#\(already.id)); not applied again")
@@ -93,20 +111,27 @@ public struct PostgresDriver: TargetDriver {
                 sink.info(message)
                 return .failed(message)
             }
-            let before = try PostgresSchemaSnapshot.dump(conn)
+            let before = try PostgresSchemaSnapshot.text(from: results, of: snapshot, conn)
+            lap("3 history check + snapshot before")
             if job.type != .baseline {
                 try runStatements(statements, sql: job.sql, lines: lines, conn: conn, sink: sink, cancel: cancel)
             } else {
                 sink.info("BASELINE: recording the live schema without running SQL")
             }
-            let after = try PostgresSchemaSnapshot.dump(conn)
+            lap("5 statements")
+            let after = try PostgresSchemaSnapshot.dump(conn, prepare: !PostgresSchemaSnapshot.mayDeallocate(job.sql))
+            lap("6 snapshot after")
             let duration = Date().timeIntervalSince(started) * 1000
-            _ = try PostgresMigrationHistory.insert(conn, MigrationRecord(
+            let insert = try PostgresMigrationHistory.insertSQL(conn, MigrationRecord(
                 id: 0, version: job.schemaVersion, type: job.type.rawValue, status: "DONE", statement: job.sql,
                 checksum: job.sheetSHA256, schemaBefore: before, schemaAfter: after, durationMs: duration,
                 issueId: job.issueId, taskId: job.taskId, taskRunId: job.runId, workspace: job.workspaceId,
                 appliedBy: job.createdBy, appliedAt: MigrationHistory.timestamp()))
-            if !conn.isIdle { try conn.execute("COMMIT") }
+            // Round trip: the history row and the COMMIT (an error skips the rest of the batch, so a
+            // failed insert commits nothing and the transaction is rolled back below).
+            _ = try conn.executeBatch(conn.isIdle ? insert : insert + ";\nCOMMIT")
+            guard conn.isIdle else { throw PostgresError(message: "the transaction did not commit") }
+            lap("7 history insert + commit")
             sink.info("committed: change and history row recorded in \(ref)")
             return .done(String(format: "applied in %.1f ms", duration))
         } catch {

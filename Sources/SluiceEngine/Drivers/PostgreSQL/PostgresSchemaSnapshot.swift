@@ -12,14 +12,51 @@ enum PostgresSchemaSnapshot {
     static let settings = [("search_path", "pg_catalog"), ("TimeZone", "UTC"), ("DateStyle", "ISO, MDY"),
                            ("IntervalStyle", "postgres"), ("extra_float_digits", "1")]
 
-    static func dump(_ conn: PostgresConnection) throws -> String {
+    /// The name of the dump query prepared in a session: a task dumps twice on one connection,
+    /// and the second dump then skips parsing and planning the query.
+    static let statementName = "sluice_schema_snapshot"
+
+    /// The statements of one dump, to send alone or after others in the same round trip; their
+    /// results, the last `resultCount` of the batch, go to `text(from:)`.
+    struct Batch {
+        var sql: String
+        var resultCount: Int
+        var prepares = false
+    }
+
+    /// Settings fixed, the query (prepared in the session on first use, unless `prepare` is
+    /// false), settings restored. A session that holds the prepared query is marked dirty, so the
+    /// pool resets it before reuse.
+    static func batch(_ conn: PostgresConnection, prepare: Bool = true) -> Batch {
         func saved(_ name: String) -> String { "sluice.saved_\(name.lowercased())" }
         let save = settings.map { "set_config('\(saved($0.0))', current_setting('\($0.0)'), false)" }.joined(separator: ", ")
         let fix = settings.map { "set_config('\($0.0)', '\($0.1)', false)" }.joined(separator: ", ")
         let restore = settings.map { "set_config('\($0.0)', current_setting('\(saved($0.0))'), false)" }.joined(separator: ", ")
-        let results = try conn.executeBatch("SELECT \(save); SELECT \(fix);\n\(query);\nSELECT \(restore)")
-        guard results.count == 4 else { throw PostgresError(message: "the schema dump returned \(results.count) results") }
-        let lines = results[2].rows.compactMap { row -> (Int, String, String)? in
+        guard prepare else { return Batch(sql: "SELECT \(save); SELECT \(fix);\n\(query);\nSELECT \(restore)", resultCount: 4) }
+        if conn.snapshotPrepared {
+            return Batch(sql: "SELECT \(save); SELECT \(fix); EXECUTE \(statementName); SELECT \(restore)", resultCount: 4)
+        }
+        conn.dirty = true
+        return Batch(sql: "SELECT \(save); SELECT \(fix);\nPREPARE \(statementName) AS \(query);\nEXECUTE \(statementName); SELECT \(restore)",
+                     resultCount: 5, prepares: true)
+    }
+
+    /// Whether a sheet may drop the session's prepared statements (`DEALLOCATE`, `DISCARD`, even
+    /// inside a function body): its "after" dump then sends the query itself.
+    static func mayDeallocate(_ sql: String) -> Bool {
+        sql.range(of: "deallocate", options: .caseInsensitive) != nil || sql.range(of: "discard", options: .caseInsensitive) != nil
+    }
+
+    static func dump(_ conn: PostgresConnection, prepare: Bool = true) throws -> String {
+        let b = batch(conn, prepare: prepare)
+        return try text(from: conn.executeBatch(b.sql), of: b, conn)
+    }
+
+    /// The normalised dump from the results of a batch that ended with `batch`'s statements.
+    static func text(from results: [PostgresResult], of batch: Batch, _ conn: PostgresConnection) throws -> String {
+        guard results.count >= batch.resultCount else { throw PostgresError(message: "the schema dump returned \(results.count) results") }
+        if batch.prepares { conn.snapshotPrepared = true }
+        let lines = results[results.count - 2].rows.compactMap { row -> (Int, String, String)? in
             guard let kind = row[0].flatMap({ Int($0) }), let name = row[1], let def = row[2] else { return nil }
             var text = SchemaSnapshot.normalise(def)
             while text.hasSuffix(";") { text.removeLast() }

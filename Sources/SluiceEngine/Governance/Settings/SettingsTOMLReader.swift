@@ -4,24 +4,39 @@ import TOMLKit
 /// Reads and checks a settings file on its own (names, values, conditions, duplicates); checks
 /// against the workspace (roles in use, environments with instances) happen when applying.
 struct SettingsTOMLReader {
-    private let locator: TOMLLineLocator
+    let locator: TOMLLineLocator
     private(set) var problems: [SettingsProblem] = []
 
-    private init(text: String) { locator = TOMLLineLocator(text) }
+    init(text: String) { locator = TOMLLineLocator(text) }
 
     /// The settings, or every problem found (never both empty).
     static func read(_ text: String) -> (WorkspaceSettings?, [SettingsProblem]) {
-        let root: TOMLTable
+        let (parsed, syntax) = parse(text)
+        guard let root = parsed else { return (nil, syntax) }
+        var reader = SettingsTOMLReader(text: text)
+        let settings = reader.read(root)
+        return reader.problems.isEmpty ? (settings, []) : (nil, reader.problems)
+    }
+
+    /// The document's root table, or its syntax error with TOMLKit's line.
+    static func parse(_ text: String) -> (TOMLTable?, [SettingsProblem]) {
         do {
-            root = try TOMLTable(string: text)
+            return (try TOMLTable(string: text), [])
         } catch let e as TOMLParseError {
             return (nil, [SettingsProblem(line: e.source.begin.line, path: "", message: "not valid TOML: \(e.description) (column \(e.source.begin.column))")])
         } catch {
             return (nil, [SettingsProblem(line: nil, path: "", message: "not valid TOML: \(error)")])
         }
-        var reader = SettingsTOMLReader(text: text)
-        let settings = reader.read(root)
-        return reader.problems.isEmpty ? (settings, []) : (nil, reader.problems)
+    }
+
+    /// Names of environments, roles and flows: letters, digits, '-', '_' and '.' (at most 64).
+    static func isValidName(_ n: String) -> Bool {
+        !n.isEmpty && n.count <= 64 && n.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }
+    }
+
+    /// Records a problem at a path whose line is already known (the SQL review part finds its own).
+    mutating func problem(path: String, line: Int?, _ message: String) {
+        problems.append(SettingsProblem(line: line, path: path, message: message))
     }
 
     private mutating func problem(_ section: String, _ index: Int?, _ key: String?, _ message: String) {
@@ -39,10 +54,8 @@ struct SettingsTOMLReader {
                 problem("", nil, "version", "this Sluice reads settings version \(WorkspaceSettings.formatVersion), not \(v.debugDescription)")
             }
         }
-        if root["sql_review"] != nil {
-            problem("sql_review", nil, nil, "SQL review configuration is not supported by this build yet; remove the section")
-        }
         var s = WorkspaceSettings()
+        if let review = root["sql_review"] { s.sqlReview = sqlReview(review) }
         let envs = entries(root, .environment), roles = entries(root, .role), risks = entries(root, .riskRule)
         let flows = entries(root, .approvalFlow), rules = entries(root, .approvalRule)
         s.environments = envs.map { $0.compactMap { i, t in environment(t, i) } }
@@ -123,7 +136,7 @@ struct SettingsTOMLReader {
 
     private mutating func name(_ t: TOMLTable, _ s: String, _ i: Int, _ key: String = "name") -> String? {
         guard let n = string(t, s, i, key) else { return nil }
-        let ok = !n.isEmpty && n.count <= 64 && n.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }
+        let ok = Self.isValidName(n)
         if !ok { problem(s, i, key, "'\(n)' is not a valid name: use letters, digits, '-', '_' and '.' (at most 64)") }
         return ok ? n : nil
     }

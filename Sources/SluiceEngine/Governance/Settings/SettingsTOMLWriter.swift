@@ -1,12 +1,13 @@
 import Foundation
+import SluiceSQL
 
 /// Writes settings as TOML, deterministically: the same settings always give the same bytes.
 enum SettingsTOMLWriter {
     static func write(_ s: WorkspaceSettings) -> String {
         var out = """
-        # Sluice workspace settings: environments, custom roles, risk rules, approval flows and rules.
-        # Apply with `sluice settings apply FILE`. A section present here replaces that part of the
-        # workspace (entries left out are removed); a section left out of the file is left alone.
+        # Sluice workspace settings: environments, custom roles, risk rules, approval flows and rules,
+        # SQL review policies. Apply with `sluice settings apply FILE`. A section present here replaces
+        # that part of the workspace (entries left out are removed); a section left out is left alone.
         version = \(WorkspaceSettings.formatVersion)
 
         """
@@ -16,6 +17,7 @@ enum SettingsTOMLWriter {
         ]
         // Empty sections are written as empty arrays, which must come before the first table.
         for (section, count) in sections where count == 0 { out += "\(section.rawValue) = []\n" }
+        if s.sqlReview?.isEmpty ?? true { out += "sql_review = {}\n" }
         for e in s.environments ?? [] {
             out += "\n[[environment]]\n"
             out += "name = \(quote(e.name))\norder = \(e.order)\nprotected = \(e.protected)\n"
@@ -34,13 +36,41 @@ enum SettingsTOMLWriter {
         for r in s.approvalRules ?? [] {
             out += "\n[[approval_rule]]\nsource = \(quote(r.source.rawValue))\nlevel = \(quote(r.level.rawValue))\nflow = \(quote(r.flow))\n"
         }
-        out += sqlReviewSection()
+        out += sqlReviewSection(s.sqlReview ?? [:], order: (s.environments ?? []).map(\.name))
         return out
     }
 
-    /// SQL REVIEW: issue 4's per-environment review configuration is written here.
-    static func sqlReviewSection() -> String {
-        "\n# [sql_review.ENVIRONMENT]: SQL review configuration; this build has none to export.\n"
+    /// `[sql_review.ENV]` tables in environment order: `"rule" = "LEVEL"`, or an inline table
+    /// `{ level = "LEVEL", parameter = value, … }` when the rule has parameters; rules sorted.
+    static func sqlReviewSection(_ review: [String: ReviewConfig], order: [String]) -> String {
+        let rank = { (env: String) in order.firstIndex(of: env) ?? order.count }
+        var out = ""
+        for (env, config) in review.sorted(by: { rank($0.key) != rank($1.key) ? rank($0.key) < rank($1.key) : $0.key < $1.key }) {
+            out += "\n[sql_review.\(key(env))]\n"
+            if config.rules.isEmpty { out += "# no rule named: every rule at its default level\n" }
+            for (name, setting) in config.rules.sorted(by: { $0.key < $1.key }) {
+                let parameters = (setting.parameters ?? [:]).sorted { $0.key < $1.key }
+                let level = quote(setting.level.rawValue)
+                out += "\(key(name)) = " + (parameters.isEmpty ? level
+                    : "{ level = \(level), " + parameters.map { "\(key($0.key)) = \(value($0.value))" }.joined(separator: ", ") + " }") + "\n"
+            }
+        }
+        return out
+    }
+
+    static func value(_ p: ReviewParameter) -> String {
+        switch p {
+        case .int(let v): "\(v)"
+        case .string(let v): quote(v)
+        case .bool(let v): "\(v)"
+        case .list(let v): array(v)
+        }
+    }
+
+    /// A TOML key: bare when it can be, else quoted (rule names, with their dots, always are).
+    static func key(_ s: String) -> String {
+        let bare = !s.isEmpty && s.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" }
+        return bare ? s : quote(s)
     }
 
     static func array(_ items: [String]) -> String {

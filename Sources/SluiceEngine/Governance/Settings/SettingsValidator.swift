@@ -47,6 +47,16 @@ struct SettingsValidator {
                        : problem("approval_flow", nil, nil, "approval rule \(r.source.rawValue) × \(r.level.rawValue) uses flow \(r.flow), and this file removes it"))
         }
 
+        // SQL review policies name environments as they will be after applying.
+        if let review = file.sqlReview {
+            let envs = (file.environments ?? current.environments ?? []).map(\.name)
+            for env in review.keys.sorted() where !envs.contains(env) {
+                let guess = ExpressionTypeChecker.closest(env, in: envs).map { "did you mean \($0)? " } ?? ""
+                out.append(SettingsProblem(line: locator.reviewLine("sql_review.\(env)"), path: "sql_review.\(SettingsTOMLWriter.key(env))",
+                                           message: "no environment '\(env)'\(file.environments != nil ? " in this file" : "") (\(guess)environments: \(envs.joined(separator: ", ")))"))
+            }
+        }
+
         // Nothing still in use may disappear.
         if let envs = file.environments {
             for old in current.environments ?? [] where !envs.contains(where: { $0.name == old.name }) {

@@ -1,7 +1,9 @@
 import Foundation
+import SluiceSQL
 
 /// The workspace configuration that lives in git as one TOML file (DESIGN §5): environments and
-/// their rollout policy, custom roles, risk rules, approval flows and approval rules.
+/// their rollout policy, custom roles, risk rules, approval flows and approval rules, and the SQL
+/// review policy of each environment.
 ///
 /// Each section is optional: a section present in a file replaces that part of the workspace
 /// (what it leaves out is removed), a section absent from it is left alone. `sluice settings
@@ -46,17 +48,19 @@ public struct WorkspaceSettings: Sendable, Equatable {
     public var riskRules: [RiskRuleEntry]?
     public var flows: [FlowEntry]?
     public var approvalRules: [ApprovalRuleEntry]?
-    // SQL REVIEW: the per-environment `ReviewConfig` of issue 4 belongs here as
-    // `sqlReview: [String: ReviewConfig]?` (TOML `[sql_review.ENV]`), written by
-    // `SettingsTOMLWriter.sqlReviewSection` and read in `SettingsTOMLReader.readSQLReview`.
+    /// SQL review policy per environment (TOML `[sql_review.ENVIRONMENT]`). An environment that
+    /// is not a key has no policy — plan checks do not review there — which is not the same as
+    /// a policy that names no rule (every rule at its default level).
+    public var sqlReview: [String: ReviewConfig]?
 
     public init(environments: [EnvironmentEntry]? = nil, roles: [RoleEntry]? = nil, riskRules: [RiskRuleEntry]? = nil,
-                flows: [FlowEntry]? = nil, approvalRules: [ApprovalRuleEntry]? = nil) {
+                flows: [FlowEntry]? = nil, approvalRules: [ApprovalRuleEntry]? = nil, sqlReview: [String: ReviewConfig]? = nil) {
         self.environments = environments
         self.roles = roles
         self.riskRules = riskRules
         self.flows = flows
         self.approvalRules = approvalRules
+        self.sqlReview = sqlReview
     }
 
     /// TOML names of the sections, in file order.
