@@ -88,7 +88,14 @@ extension Workspace {
     }
 
     /// The server sessions on a database (PostgreSQL `pg_stat_activity`; SQLite has none).
+    /// Server sessions show other clients' query text: a workspace-level view for those who
+    /// manage instances (admin, dba). Project members see them through their tasks, below.
     public func sessions(_ ref: DatabaseRef, by actor: Principal) throws -> [DatabaseSession] {
+        try store.read { db in try require(.instancesManage, actor, to: "see a database's sessions", db) }
+        return try readSessions(ref)
+    }
+
+    private func readSessions(_ ref: DatabaseRef) throws -> [DatabaseSession] {
         let database = try self.database(ref)
         do {
             return try TargetDrivers.driver(for: database.engine).sessions(database)
@@ -102,11 +109,14 @@ extension Workspace {
     /// The sessions on the database of a task (for a running task's detail view).
     public func sessions(task: Int64, by actor: Principal) throws -> [DatabaseSession] {
         let ref = try store.read { db -> DatabaseRef in
-            guard let row = try Row.fetchOne(db, sql: "SELECT d.instance, d.name FROM task t JOIN targetDatabase d ON d.id = t.database WHERE t.id = ?",
-                                             arguments: [task]) else { throw SluiceError.notFound("no task \(task)") }
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT d.instance, d.name, i.project FROM task t JOIN targetDatabase d ON d.id = t.database JOIN issue i ON i.id = t.issue
+                WHERE t.id = ?
+                """, arguments: [task]) else { throw SluiceError.notFound("no task \(task)") }
+            try require(.issuesGet, actor, project: row["project"], to: "see the sessions of a task's database", db)
             return DatabaseRef(instance: row["instance"], name: row["name"])
         }
-        return try sessions(ref, by: actor)
+        return try readSessions(ref)
     }
 }
 
