@@ -79,6 +79,10 @@ public struct DryRunReport: Sendable, Codable, Equatable {
 
 /// The driver for each engine this build supports.
 public enum TargetDrivers {
+    /// Closes the idle pooled server connections this process holds (PostgreSQL); the next
+    /// task connects afresh.
+    public static func closeIdleConnections() { PostgresConnectionPool.closeIdle() }
+
     public static func driver(for engine: DatabaseEngine) -> any TargetDriver {
         switch engine {
         case .sqlite: return SQLiteExecutor()

@@ -33,6 +33,18 @@ final class PostgresConnectionPool: @unchecked Sendable {
 
     private func setCap(_ n: Int) { cond.withLock { cap = max(1, n) } }
 
+    /// Closes every idle connection of every pool (busy ones are left alone).
+    static func closeIdle() {
+        let pools = registryLock.withLock { Array(registry.values) }
+        for pool in pools {
+            pool.cond.withLock {
+                pool.open -= pool.idle.count
+                pool.idle.removeAll()
+                pool.cond.broadcast()
+            }
+        }
+    }
+
     /// A connection to `target`'s database; give it back with `release`.
     func acquire(_ target: PostgresTarget) throws -> PostgresConnection {
         let deadline = Date().addingTimeInterval(Self.waitSeconds)
