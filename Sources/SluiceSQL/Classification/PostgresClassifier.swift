@@ -127,7 +127,7 @@ enum PostgresClassifier {
         var names: [String] = []
         var ctes = Set<String>()
         node.walk { n in
-            if n.tag == "CommonTableExpr", let name = n["ctename"]?.string { ctes.insert(name) }
+            if n.hasTag("CommonTableExpr"), let name = n["ctename"]?.string { ctes.insert(name) }
         }
         func add(_ name: String?) {
             guard let name, !name.isEmpty, !names.contains(name) else { return }
@@ -139,9 +139,9 @@ enum PostgresClassifier {
         // JSON objects come back unordered: order relations by where they stand in the text.
         var found: [(location: Int, name: String)] = []
         node.walk { n in
-            guard let fields = n.fields, let relname = fields["relname"] as? String else { return }
-            let location = (fields["location"] as? Int) ?? Int.max
-            if let schema = fields["schemaname"] as? String {
+            guard let fields = n.fields, let relname = fields.member("relname")?.stringValue else { return }
+            let location = fields.member("location")?.exactInt ?? Int.max
+            if let schema = fields.member("schemaname")?.stringValue {
                 found.append((location, "\(schema).\(relname)"))
             } else if !ctes.contains(relname) {
                 found.append((location, relname))
