@@ -5,22 +5,26 @@
 /// which `;` ends a statement. libpg_query's own `pg_query_split_with_scanner` is not used: it
 /// knows nothing of `BEGIN ATOMIC`, drops statements without a keyword, and (libpg_query 15-4.0)
 /// crashes on an unterminated string or comment.
+///
+/// The script is scanned in windows (see ``PostgresWindowScanner``); `windowSize` is only
+/// changed by tests, which cut windows everywhere to show that the cuts change nothing.
 enum PostgresStatementSplitter {
-    static func split(into collector: inout StatementCollector) throws(SQLSplitError) {
+    static func split(into collector: inout StatementCollector, windowSize: Int = 64 * 1024) throws(SQLSplitError) {
         let utf8 = collector.utf8
-        let tokens: [PostgresScanner.Token]
-        do {
-            tokens = try PostgresScanner.scan(utf8[collector.scriptStart...])
-        } catch {
-            throw scannerError(error, in: collector)
-        }
+        var scanner = PostgresWindowScanner(utf8, from: collector.scriptStart, windowSize: windowSize)
         var tracker = PsqlStatementTracker(utf8: utf8)
-        do {
-            for token in tokens {
-                if let range = try tracker.consume(token) {
-                    collector.append(start: range.lowerBound, end: range.upperBound)
+        while let tokens = try next(&scanner, tracker: tracker, collector: collector) {
+            do {
+                for token in tokens {
+                    if let range = try tracker.consume(token) {
+                        collector.append(start: range.lowerBound, end: range.upperBound)
+                    }
                 }
+            } catch {
+                throw collector.error(error)
             }
+        }
+        do {
             if let range = try tracker.finish() {
                 collector.append(start: range.lowerBound, end: range.upperBound)
             }
@@ -29,15 +33,27 @@ enum PostgresStatementSplitter {
         }
     }
 
+    /// The next window's tokens; a scanner failure becomes the error to report.
+    private static func next(
+        _ scanner: inout PostgresWindowScanner, tracker: PsqlStatementTracker, collector: StatementCollector
+    ) throws(SQLSplitError) -> [PostgresScanner.Token]? {
+        do {
+            return try scanner.next()
+        } catch {
+            throw scannerError(error, from: scanner.position, tracker: tracker, in: collector)
+        }
+    }
+
     /// Explains a scanner failure. If a psql-only construct comes before it (the rows after a
     /// `COPY … FROM STDIN` seldom scan as SQL), that is the real problem and is reported instead.
+    /// `tracker` has consumed the script up to `start`, where the failing scan began.
     private static func scannerError(
-        _ failure: PostgresScanner.Failure, in collector: StatementCollector
+        _ failure: PostgresScanner.Failure, from start: Int, tracker: PsqlStatementTracker,
+        in collector: StatementCollector
     ) -> SQLSplitError {
         let utf8 = collector.utf8
-        let start = collector.scriptStart
         if failure.offset > start, let tokens = try? PostgresScanner.scan(utf8[start..<failure.offset]) {
-            var tracker = PsqlStatementTracker(utf8: utf8)
+            var tracker = tracker
             for token in tokens {
                 do {
                     _ = try tracker.consume(token)
