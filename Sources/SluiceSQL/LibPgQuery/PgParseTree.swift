@@ -140,7 +140,7 @@ enum PgParser {
 
     /// The raw statement nodes of `sql` (usually one), each with the offset where it starts.
     static func parse(_ sql: String) throws(Failure) -> [(node: PgNode, location: Int)] {
-        let outcome: (json: [UInt8], error: (String, Int)?) = PgQueryLock.withLock {
+        let outcome: (json: [UInt8], error: (String, Int)?) = {
             let result = pg_query_parse(sql)
             defer { pg_query_free_parse_result(result) }
             if let error = result.error {
@@ -148,8 +148,8 @@ enum PgParser {
                 return ([], (message, Int(error.pointee.cursorpos)))
             }
             guard let tree = result.parse_tree else { return ([], nil) }
-            return (Array(UnsafeBufferPointer(start: tree, count: strlen(tree)).lazy.map { UInt8(bitPattern: $0) }), nil)
-        }
+            return (Array(UnsafeRawBufferPointer(start: tree, count: strlen(tree))), nil)
+        }()
         if let (message, cursor) = outcome.error {
             throw Failure(message: message, offset: byteOffset(ofCharacter: cursor, in: sql))
         }

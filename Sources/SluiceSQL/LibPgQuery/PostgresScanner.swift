@@ -52,7 +52,7 @@ enum PostgresScanner {
     /// indices of `bytes`.
     static func scan(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws(Failure) -> [Token] {
         let input = UnsafeRawPointer(bytes.baseAddress! + range.lowerBound).assumingMemoryBound(to: CChar.self)
-        let outcome: (tokens: [Token]?, error: (message: String, cursor: Int)?) = PgQueryLock.withLock {
+        let outcome: (tokens: [Token]?, error: (message: String, cursor: Int)?) = {
             let result = pg_query_scan(input)
             defer { pg_query_free_scan_result(result) }
             if let error = result.error {
@@ -62,7 +62,7 @@ enum PostgresScanner {
             guard let data = result.pbuf.data, result.pbuf.len > 0 else { return ([], nil) }
             let protobuf = UnsafeRawBufferPointer(start: data, count: Int(result.pbuf.len))
             return (try? decodeScanResult(protobuf.bindMemory(to: UInt8.self), shiftedBy: range.lowerBound), nil)
-        }
+        }()
         if let error = outcome.error {
             throw Failure(
                 message: conciseMessage(error.message),
