@@ -45,6 +45,31 @@ import Testing
         expectSameSplit("SELECT 'padding; ü';\n" + script.sql)
     }
 
+    /// A second scan started anywhere (inside strings, comments, dollar quotes, characters)
+    /// joins only where it provably agrees, so the outcome never changes.
+    @Test(arguments: edgeCases + Script.postgres.map(\.text) + PostgresStatementSplitterTests.malformed.map(\.sql))
+    func aSecondScanStartedAnywhereChangesNothing(_ sql: String) {
+        let whole = Self.outcome(sql, windowSize: .max)
+        for text in [sql, withCRLF(sql)] {
+            let whole = text == sql ? whole : Self.outcome(text, windowSize: .max)
+            for guess in 0...text.utf8.count {
+                for size in [7, 4096] {
+                    #expect(Self.outcome(text, windowSize: size, guess: guess) == whole, "guess \(guess), window \(size)")
+                }
+            }
+        }
+    }
+
+    @Test func guessesFallAfterALineEndingSemicolonPastTheMiddle() throws {
+        let migration = "CREATE TABLE t (id int);\nDO $$ BEGIN PERFORM 1;\nEND $$;\n\n-- next\n"
+        let script = Array(String(repeating: migration, count: 100).utf8)
+        let guess = try #require(PostgresSpeculativeScan.guess(in: script, from: 0, minimumLength: 0))
+        #expect(guess >= script.count / 2 && guess < script.count * 3 / 4)
+        // Of the `;` ending a line, the one before a blank line (not the one inside the DO body).
+        #expect(script[guess - 1] == UInt8(ascii: ";") && script[guess + 1] == UInt8(ascii: "\n"))
+        #expect(PostgresSpeculativeScan.guess(in: script, from: 0) == nil, "a short script is scanned on one core")
+    }
+
     @Test func unterminatedInputAtTheEndFailsAtItsStart() {
         for sql in ["SELECT 1; SELECT 2; SELECT 'abc;", "SELECT 1; /* x; y", "SELECT 1;\nDO $x$ BEGIN; END; $x"] {
             for size in Self.windowSizes {
@@ -67,9 +92,10 @@ import Testing
         case failure(SQLSplitError)
     }
 
-    static func outcome(_ sql: String, windowSize: Int) -> Outcome {
+    static func outcome(_ sql: String, windowSize: Int, guess: Int? = nil) -> Outcome {
         do {
-            return .statements(try StatementSplitter.split(sql, dialect: .postgres, postgresWindowSize: windowSize))
+            return .statements(
+                try StatementSplitter.split(sql, dialect: .postgres, postgresWindowSize: windowSize, postgresGuess: guess))
         } catch let error as SQLSplitError {
             return .failure(error)
         } catch {

@@ -6,16 +6,44 @@
 /// knows nothing of `BEGIN ATOMIC`, drops statements without a keyword, and (libpg_query 15-4.0)
 /// crashes on an unterminated string or comment.
 ///
-/// The script is scanned in windows (see ``PostgresWindowScanner``); `windowSize` is only
-/// changed by tests, which cut windows everywhere to show that the cuts change nothing.
+/// The script is scanned in windows (see ``PostgresWindowScanner``), and a long one partly on
+/// another core (see ``PostgresSpeculativeScan``). `windowSize` and `guess` are only set by
+/// tests, which cut windows and guess everywhere to show that neither changes anything.
 enum PostgresStatementSplitter {
-    static func split(into collector: inout StatementCollector, windowSize: Int = 64 * 1024) throws(SQLSplitError) {
+    static func split(
+        into collector: inout StatementCollector, windowSize: Int = 64 * 1024, guess: Int? = nil
+    ) throws(SQLSplitError) {
         let utf8 = collector.utf8
         var scanner = PostgresWindowScanner(utf8, from: collector.scriptStart, windowSize: windowSize)
         var tracker = PsqlStatementTracker(utf8: utf8)
-        while let tokens = try next(&scanner, tracker: tracker, collector: collector) {
+        var speculation = (guess ?? PostgresSpeculativeScan.guess(in: utf8, from: collector.scriptStart)).map { guess in
+            // Never start inside the byte-order mark or a multi-byte character.
+            var start = min(max(guess, collector.scriptStart), utf8.count)
+            while start < utf8.count, LineIndex.isContinuationByte(utf8[start]) { start += 1 }
+            return PostgresSpeculativeScan(utf8, from: start, windowSize: windowSize)
+        }
+        defer { speculation?.cancel() }
+        while var tokens = try next(&scanner, tracker: tracker, collector: collector) {
+            // Once the scans join, the rest of the script's tokens come from the second one.
+            var rest: ArraySlice<PostgresScanner.Token>?
+            if let scan = speculation, scanner.position > scan.guess {
+                if let scanned = scan.tokens() {
+                    if let join = scan.join(tokens, with: scanned) {
+                        tokens.removeSubrange((join.through + 1)...)
+                        rest = join.rest
+                        speculation = nil
+                    }
+                } else {
+                    speculation = nil
+                }
+            }
             do {
                 for token in tokens {
+                    if let range = try tracker.consume(token) {
+                        collector.append(start: range.lowerBound, end: range.upperBound)
+                    }
+                }
+                for token in rest ?? [] {
                     if let range = try tracker.consume(token) {
                         collector.append(start: range.lowerBound, end: range.upperBound)
                     }
@@ -23,6 +51,7 @@ enum PostgresStatementSplitter {
             } catch {
                 throw collector.error(error)
             }
+            if rest != nil { break }
         }
         do {
             if let range = try tracker.finish() {
