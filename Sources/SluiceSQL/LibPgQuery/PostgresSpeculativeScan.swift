@@ -5,33 +5,38 @@ import Synchronization
 /// Scans the second part of a long PostgreSQL script on another core while the splitter scans
 /// the first, then joins the two token streams where they provably agree.
 ///
-/// The second scan starts at a guess (a `;` at the end of a line, past the middle of the script)
+/// The second scan starts at a guess (a `;` at the end of a line, near the middle of the script)
 /// as if the scanner were in its initial state there, which it is unless the guess fell inside a
 /// string, comment or dollar quote. The guess is never trusted: the splitter's own scan goes on
 /// past it until it meets a `;` token that the second scan also found at the same offset. Both
 /// scanners were then in their initial state (a `;` is a token only there), so every token after
-/// it is the same in both, and the splitter takes the rest from the second scan. A guess that
-/// does not join (or a second scan that fails) only costs the other core's time: the splitter
-/// scans on by itself, exactly as without a guess.
+/// it is the same in both, and the splitter takes the rest from the second scan. The splitter
+/// never waits: until the second scan is done it scans on by itself, exactly as without a guess,
+/// so a guess that does not join (or a second scan that fails) only costs the other core's time.
 final class PostgresSpeculativeScan: Sendable {
     let guess: Int
+    enum State {
+        case running
+        /// The tokens from `guess` to the end of the script.
+        case scanned([PostgresScanner.Token])
+        case failed
+    }
+
+    private let state = Mutex(State.running)
     private let finished = DispatchSemaphore(value: 0)
-    /// The tokens from `guess` to the end of the script; nil when the scan failed or was cancelled.
-    private let outcome = Mutex<[PostgresScanner.Token]?>(nil)
     private let cancelled = Atomic<Bool>(false)
 
     /// Starts scanning `utf8` from `guess` to its end on another thread.
     init(_ utf8: [UInt8], from guess: Int, windowSize: Int) {
         self.guess = guess
         DispatchQueue.global().async { [self] in
-            var scanner = PostgresWindowScanner(utf8, from: guess, windowSize: windowSize, growsOnFailure: false)
+            var scanner = PostgresWindowScanner(utf8, from: guess, windowSize: windowSize)
             var tokens: [PostgresScanner.Token] = []
             while !cancelled.load(ordering: .relaxed), let window = try? scanner.next() {
                 tokens += window
             }
-            if scanner.position == utf8.count, !cancelled.load(ordering: .relaxed) {
-                outcome.withLock { $0 = tokens }
-            }
+            let succeeded = scanner.position == utf8.count && !cancelled.load(ordering: .relaxed)
+            state.withLock { $0 = succeeded ? .scanned(tokens) : .failed }
             finished.signal()
         }
     }
@@ -41,11 +46,14 @@ final class PostgresSpeculativeScan: Sendable {
         cancelled.store(true, ordering: .relaxed)
     }
 
-    /// The second scan's tokens, once it has finished; nil if it failed.
-    func tokens() -> [PostgresScanner.Token]? {
-        finished.wait()
-        finished.signal()  // Later calls do not wait.
-        return outcome.withLock { $0 }
+    /// How the second scan is doing; without `waiting` (as the splitter asks, but not tests,
+    /// which want every guess joined), this does not wait for it to finish.
+    func current(waiting: Bool = false) -> State {
+        if waiting {
+            finished.wait()
+            finished.signal()  // Later calls do not wait.
+        }
+        return state.withLock { $0 }
     }
 
     /// Where `window` (tokens of the splitter's own scan) meets `scanned` (the second scan's
@@ -73,13 +81,14 @@ final class PostgresSpeculativeScan: Sendable {
     }
 
     /// Where to start a second scan of `utf8[start...]`: nil when the script is too short to be
-    /// worth it or there is one core. Past the middle, the first `;` ending a line that is
+    /// worth it or there is one core. From a little before the middle, the first `;` ending a line that is
     /// followed by a blank line or a comment (how migrations are laid out), else by anything.
     static func guess(in utf8: [UInt8], from start: Int, minimumLength: Int = 1 << 20) -> Int? {
         guard utf8.count - start >= minimumLength, ProcessInfo.processInfo.activeProcessorCount > 1 else { return nil }
-        let limit = min(utf8.count, start + (utf8.count - start) * 3 / 4)
+        let limit = start + (utf8.count - start) * 3 / 4
         var fallback: Int?
-        var index = start + (utf8.count - start) / 2
+        // A little before the middle: the splitter also follows the tokens, so it scans slower.
+        var index = start + (utf8.count - start) * 9 / 20
         while index + 3 < limit {
             defer { index += 1 }
             guard utf8[index] == UInt8(ascii: ";") else { continue }

@@ -18,18 +18,15 @@ struct PostgresWindowScanner {
     private var buffer: [UInt8]
     private let end: Int
     private let windowSize: Int
-    /// Whether a failing window is doubled (see above) rather than reported at once.
-    private let growsOnFailure: Bool
     /// Where the next window starts: the script's start or just after a `;` token.
     private(set) var position: Int
 
-    init(_ utf8: [UInt8], from start: Int, windowSize: Int = 64 * 1024, growsOnFailure: Bool = true) {
+    init(_ utf8: [UInt8], from start: Int, windowSize: Int = 64 * 1024) {
         buffer = utf8
         buffer.append(0)
         end = utf8.count
         position = start
         self.windowSize = max(windowSize, 1)
-        self.growsOnFailure = growsOnFailure
     }
 
     /// The tokens of the next window (positioned in the whole script), or nil at the end.
@@ -52,7 +49,7 @@ struct PostgresWindowScanner {
                     return Array(tokens[...last])
                 }
             } catch {
-                if isLast || !growsOnFailure { throw error }
+                if isLast { throw error }
             }
             size *= 2
         }

@@ -8,7 +8,8 @@
 ///
 /// The script is scanned in windows (see ``PostgresWindowScanner``), and a long one partly on
 /// another core (see ``PostgresSpeculativeScan``). `windowSize` and `guess` are only set by
-/// tests, which cut windows and guess everywhere to show that neither changes anything.
+/// tests, which cut windows and guess everywhere to show that neither changes anything (with a
+/// guess given, the splitter waits for the second scan where it would otherwise scan on).
 enum PostgresStatementSplitter {
     static func split(
         into collector: inout StatementCollector, windowSize: Int = 64 * 1024, guess: Int? = nil
@@ -27,14 +28,17 @@ enum PostgresStatementSplitter {
             // Once the scans join, the rest of the script's tokens come from the second one.
             var rest: ArraySlice<PostgresScanner.Token>?
             if let scan = speculation, scanner.position > scan.guess {
-                if let scanned = scan.tokens() {
+                switch scan.current(waiting: guess != nil) {
+                case .running:
+                    break
+                case .failed:
+                    speculation = nil
+                case .scanned(let scanned):
                     if let join = scan.join(tokens, with: scanned) {
                         tokens.removeSubrange((join.through + 1)...)
                         rest = join.rest
                         speculation = nil
                     }
-                } else {
-                    speculation = nil
                 }
             }
             do {
