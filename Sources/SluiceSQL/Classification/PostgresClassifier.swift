@@ -161,10 +161,6 @@ enum PostgresClassifier {
     /// Every relation named in the statement, qualified as written, leaving out names of CTEs.
     static func tables(_ node: PgNode) -> [String] {
         var names: [String] = []
-        var ctes = Set<String>()
-        node.walk { n in
-            if n.hasTag("CommonTableExpr"), let name = n["ctename"]?.string { ctes.insert(name) }
-        }
         func add(_ name: String?) {
             guard let name, !name.isEmpty, !names.contains(name) else { return }
             names.append(name)
@@ -172,15 +168,21 @@ enum PostgresClassifier {
         if node.tag == "DropStmt", ["OBJECT_TABLE", "OBJECT_VIEW", "OBJECT_MATVIEW", "OBJECT_FOREIGN_TABLE"].contains(node["removeType"]?.string) {
             for object in node["objects"]?.list ?? [] { add(PgNode.dotted(object)) }
         }
-        // JSON objects come back unordered: order relations by where they stand in the text.
-        var found: [(location: Int, name: String)] = []
+        // Relations, and the names of CTEs (which are not tables), in one pass.
+        var ctes = Set<String>()
+        var relations: [(location: Int, schema: String?, name: String)] = []
         node.walk { n in
+            if n.hasTag("CommonTableExpr"), let name = n["ctename"]?.string { ctes.insert(name) }
             guard let fields = n.fields, let relname = fields.member("relname")?.stringValue else { return }
-            let location = fields.member("location")?.exactInt ?? Int.max
-            if let schema = fields.member("schemaname")?.stringValue {
-                found.append((location, "\(schema).\(relname)"))
-            } else if !ctes.contains(relname) {
-                found.append((location, relname))
+            relations.append((fields.member("location")?.exactInt ?? Int.max, fields.member("schemaname")?.stringValue, relname))
+        }
+        // The tree does not follow the text: order relations by where they stand in it.
+        var found: [(location: Int, name: String)] = []
+        for relation in relations {
+            if let schema = relation.schema {
+                found.append((relation.location, "\(schema).\(relation.name)"))
+            } else if !ctes.contains(relation.name) {
+                found.append((relation.location, relation.name))
             }
         }
         for item in found.sorted(by: { $0.location < $1.location }) { add(item.name) }

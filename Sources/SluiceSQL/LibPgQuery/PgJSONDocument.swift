@@ -31,37 +31,39 @@ final class PgJSONDocument: Sendable {
     }
 
     private static func index(_ bytes: [UInt8]) throws(Malformed) -> [Entry] {
-        var entries: [Entry] = []
-        entries.reserveCapacity(bytes.count / 6)
         guard bytes.count < Int(Int32.max) else { throw Malformed() }
-        let parsed: Bool = bytes.withUnsafeBufferPointer { text in
+        let entries: [Entry]? = bytes.withUnsafeBufferPointer { text in
+            var entries: [Entry] = []
+            entries.reserveCapacity(text.count / 6)
             var open: [Int] = []  // Indices of the containers not yet closed.
             var position = 0
             let count = text.count
             while position < count {
                 let byte = text[position]
-                let start = Int32(position)
+                let start = Int32(truncatingIfNeeded: position)
                 switch byte {
+                case UInt8(ascii: "\""):
+                    position += 1
+                    while position < count {
+                        let inner = text[position]
+                        if inner == UInt8(ascii: "\"") { break }
+                        position += inner == UInt8(ascii: "\\") ? 2 : 1
+                    }
+                    guard position < count else { return nil }
+                    position += 1
+                    let next = Int32(truncatingIfNeeded: entries.count + 1)
+                    entries.append(Entry(start: start, end: Int32(truncatingIfNeeded: position), next: next, kind: .string))
+                case UInt8(ascii: ","), UInt8(ascii: ":"), 0x20, 0x09, 0x0A, 0x0D:
+                    position += 1
                 case UInt8(ascii: "{"), UInt8(ascii: "["):
                     open.append(entries.count)
                     entries.append(Entry(start: start, end: 0, next: 0, kind: byte == UInt8(ascii: "{") ? .object : .array))
                     position += 1
                 case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                    guard let container = open.popLast() else { return false }
-                    let expected: Kind = byte == UInt8(ascii: "}") ? .object : .array
-                    guard entries[container].kind == expected else { return false }
+                    guard let container = open.popLast(),
+                          entries[container].kind == (byte == UInt8(ascii: "}") ? .object : .array) else { return nil }
                     entries[container].end = start + 1
-                    entries[container].next = Int32(entries.count)
-                    position += 1
-                case UInt8(ascii: "\""):
-                    position += 1
-                    while position < count, text[position] != UInt8(ascii: "\"") {
-                        position += text[position] == UInt8(ascii: "\\") ? 2 : 1
-                    }
-                    guard position < count else { return false }
-                    position += 1
-                    entries.append(Entry(start: start, end: Int32(position), next: Int32(entries.count + 1), kind: .string))
-                case UInt8(ascii: ","), UInt8(ascii: ":"), 0x20, 0x09, 0x0A, 0x0D:
+                    entries[container].next = Int32(truncatingIfNeeded: entries.count)
                     position += 1
                 default:
                     let kind: Kind
@@ -70,15 +72,16 @@ final class PgJSONDocument: Sendable {
                     case UInt8(ascii: "f"): kind = .false
                     case UInt8(ascii: "n"): kind = .null
                     case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): kind = .number
-                    default: return false
+                    default: return nil
                     }
                     while position < count, Self.continuesScalar(text[position]) { position += 1 }
-                    entries.append(Entry(start: start, end: Int32(position), next: Int32(entries.count + 1), kind: kind))
+                    let next = Int32(truncatingIfNeeded: entries.count + 1)
+                    entries.append(Entry(start: start, end: Int32(truncatingIfNeeded: position), next: next, kind: kind))
                 }
             }
-            return open.isEmpty && !entries.isEmpty
+            return open.isEmpty && !entries.isEmpty ? entries : nil
         }
-        guard parsed else { throw Malformed() }
+        guard let entries else { throw Malformed() }
         return entries
     }
 

@@ -92,23 +92,13 @@ public struct PgNode: Sendable {
 
     /// Every object and list below this one, depth first in document order, this one included.
     public func walk(_ visit: (PgNode) -> Void) {
-        visit(self)
-        switch document.kind(index) {
-        case .array:
-            var child = index + 1
-            while child < document.next(index) {
-                let kind = document.kind(child)
-                if kind == .object || kind == .array { PgNode(document, child).walk(visit) }
-                child = document.next(child)
-            }
-        case .object:
-            document.forEachMember(of: index) { key in
-                let kind = document.kind(key + 1)
-                if kind == .object || kind == .array { PgNode(document, key + 1).walk(visit) }
-                return true
-            }
-        default:
-            break
+        // The document lists values depth first already: the subtree is a run of entries.
+        let end = document.next(index)
+        var entry = index
+        while entry < end {
+            let kind = document.kind(entry)
+            if kind == .object || kind == .array { visit(PgNode(document, entry)) }
+            entry += 1
         }
     }
 

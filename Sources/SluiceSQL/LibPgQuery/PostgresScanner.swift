@@ -80,6 +80,7 @@ enum PostgresScanner {
         _ protobuf: UnsafeBufferPointer<UInt8>, shiftedBy shift: Int
     ) throws(ProtobufReader.Malformed) -> [Token] {
         var tokens: [Token] = []
+        tokens.reserveCapacity(protobuf.count / 12)  // A token takes 12 bytes or so.
         var reader = ProtobufReader(protobuf)
         while let field = try reader.nextField() {
             guard field.number == 2, field.wireType == ProtobufReader.lengthDelimited else {
