@@ -27,7 +27,7 @@ enum PostgresStatementSplitter {
         while var tokens = try next(&scanner, tracker: tracker, collector: collector) {
             // Once the scans join, the rest of the script's tokens come from the second one.
             var rest: ArraySlice<PostgresScanner.Token>?
-            if let scan = speculation, scanner.position > scan.guess {
+            if let scan = speculation, scanner.position >= scan.guess {
                 switch scan.current(waiting: guess != nil) {
                 case .running:
                     break
@@ -85,14 +85,23 @@ enum PostgresStatementSplitter {
         in collector: StatementCollector
     ) -> SQLSplitError {
         let utf8 = collector.utf8
-        if failure.offset > start, let tokens = try? PostgresScanner.scan(utf8[start..<failure.offset]) {
-            var tracker = tracker
-            for token in tokens {
-                do {
-                    _ = try tracker.consume(token)
-                } catch {
-                    return collector.error(error)
+        // The text before the failure may itself end inside the string that fails (say, at a
+        // bad escape in an E'…' string): cut it back to where its own scan fails until it scans.
+        var end = failure.offset
+        while end > start {
+            do {
+                var tracker = tracker
+                for token in try PostgresScanner.scan(utf8[start..<end]) {
+                    do {
+                        _ = try tracker.consume(token)
+                    } catch {
+                        return collector.error(error)
+                    }
                 }
+                break
+            } catch {
+                guard error.offset < end else { break }
+                end = error.offset
             }
         }
         let kind = kind(of: failure)
