@@ -3,7 +3,9 @@
 //
 // The first byte picks the dialect; the rest is the script. A split either throws
 // SQLSplitError or returns statements that satisfy the splitters' contract; anything else
-// (a crash, an out-of-range offset, text that is not the source's bytes) aborts.
+// (a crash, an out-of-range offset, text that is not the source's bytes) aborts, and so does a
+// PostgreSQL split that changes when its scanner windows are cut small or a second scan is
+// started at an arbitrary offset.
 
 import Foundation
 
@@ -18,6 +20,9 @@ public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
     // Splitters take Swift strings: invalid UTF-8 is repaired on the way in, as from a file.
     let source = String(decoding: bytes, as: UTF8.self)
     let utf8 = Array(source.utf8)
+    if dialect == .postgres {
+        checkWindowsAndGuesses(source, windowSize: 1 + size * 7 % 97, guess: size * 31 % (utf8.count + 1))
+    }
     do {
         let statements = try StatementSplitter.split(source, dialect: dialect)
         var previousEnd = 0
@@ -41,4 +46,17 @@ public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
         fatalError("unexpected error type \(error)")
     }
     return 0
+}
+
+/// PostgreSQL scripts are scanned in windows, and long ones partly on a second core from a
+/// guessed offset: tiny windows and any guess must give exactly what the plain split gives.
+private func checkWindowsAndGuesses(_ source: String, windowSize: Int, guess: Int) {
+    func outcome(_ body: () throws -> [SQLStatement]) -> String {
+        do { return "\(try body())" } catch { return "error \(error)" }
+    }
+    let plain = outcome { try StatementSplitter.split(source, dialect: .postgres) }
+    let cut = outcome {
+        try StatementSplitter.split(source, dialect: .postgres, postgresWindowSize: windowSize, postgresGuess: guess)
+    }
+    guard plain == cut else { fatalError("window \(windowSize), guess \(guess): \(cut) instead of \(plain)") }
 }

@@ -28,7 +28,7 @@ func best<T>(_ body: () throws -> T) rethrows -> (seconds: Double, result: T) {
 
 func report(_ label: String, _ seconds: Double, bytes: Int, statements: Int) {
     let mb = Double(bytes) / 1_000_000
-    print("  " + label.padding(toLength: 40, withPad: " ", startingAt: 0)
+    print("  " + label.padding(toLength: 42, withPad: " ", startingAt: 0)
           + String(format: " %7.3f s  %7.1f MB/s  %d statements", seconds, mb / seconds, statements))
 }
 
@@ -52,6 +52,40 @@ let pgBoth = try best { () -> Int in
 }
 report("sluice split + classify", pgBoth.seconds, bytes: pgBytes, statements: pgBoth.result)
 print(String(format: "  ratio to baseline: split %.2f×, split + classify %.2f×", pgSplit.seconds / baseline.seconds, pgBoth.seconds / baseline.seconds))
+// What the libpg_query calls underneath cost by themselves, in the same run: the scanner with
+// its token list (`pg_query_scan`, which our split needs and the baseline does not), and a full
+// parse of every statement (`pg_query_parse`, which classification needs), one core.
+let rawScan = best { () -> Int in
+    var bytes = Array(postgres.utf8) + [0]
+    var tokens = 0
+    var start = 0
+    bytes.withUnsafeMutableBufferPointer { buffer in
+        for statement in pgSplit.result where statement.end - start >= 64 * 1024 || statement.index == pgSplit.result.count - 1 {
+            let saved = buffer[statement.end]
+            buffer[statement.end] = 0
+            let result = pg_query_scan(UnsafeRawPointer(buffer.baseAddress! + start).assumingMemoryBound(to: CChar.self))
+            tokens += Int(result.pbuf.len)
+            pg_query_free_scan_result(result)
+            buffer[statement.end] = saved
+            start = statement.end
+        }
+    }
+    return tokens
+}
+report("reference pg_query_scan (64 KB windows)", rawScan.seconds, bytes: pgBytes, statements: pgSplit.result.count)
+let rawParse = best { () -> Int in
+    var parsed = 0
+    for statement in pgSplit.result {
+        let result = pg_query_parse(statement.text)
+        if result.error == nil { parsed += 1 }
+        pg_query_free_parse_result(result)
+    }
+    return parsed
+}
+report("reference pg_query_parse each, 1 core", rawParse.seconds, bytes: pgBytes, statements: rawParse.result)
+print(String(format: "  ratio to baseline: pg_query_scan alone %.2f×, baseline + pg_query_parse on 1 core %.2f×, on 2 cores %.2f× at best",
+             rawScan.seconds / baseline.seconds, (baseline.seconds + rawParse.seconds) / baseline.seconds,
+             (baseline.seconds + rawParse.seconds / 2) / baseline.seconds))
 
 // SQLite
 let sqlite = Workload.sqlite(bytes: sqliteMegabytes * 1_000_000)

@@ -150,6 +150,10 @@ import Testing
             kind: .copyFromStdin, line: 2, column: 1, mentions: "INSERT"),
         MalformedScript(
             sql: "copy accounts from STDIN with (format csv);\n1,x\n\\.\n", kind: .copyFromStdin, line: 1, column: 1),
+        // Found by the fuzzer: the text before the bad escape ends inside its E'…' string, so it
+        // must be cut back further to find the meta-command before it.
+        MalformedScript(
+            sql: "SELECT 'a';\n\\x\nSELECT E'\\uZZ';", kind: .psqlMetaCommand, line: 2, column: 1, mentions: "\\x"),
         MalformedScript(sql: "SELECT (1;\nSELECT 2;", kind: .unclosedParenthesis, line: 1, column: 8, mentions: "("),
         MalformedScript(
             sql: "CREATE FUNCTION f() RETURNS int LANGUAGE sql\nBEGIN ATOMIC SELECT 1;\nSELECT 2;",

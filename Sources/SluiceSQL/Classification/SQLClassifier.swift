@@ -20,7 +20,7 @@ public enum SQLClassifier {
     public static func classify(_ statements: [SQLStatement], dialect: SQLDialect, schema: String? = nil) -> [ClassifiedStatement] {
         switch dialect {
         case .postgres:
-            return statements.map(PostgresClassifier.classify)
+            return PostgresClassifier.classify(statements)
         case .sqlite:
             return SQLiteClassifier(schema: schema).classify(statements)
         }

@@ -5,70 +5,100 @@ import Foundation
 ///
 /// A node is either a tagged object (`{"CreateStmt": {…}}`), a plain object of fields, a list, or
 /// a scalar. The accessors return nil rather than trap on the wrong shape, so rules can ask
-/// freely: `node["relation"]?["relname"]?.string`.
-public struct PgNode: @unchecked Sendable {
-    /// The value decoded by `JSONSerialization`: dictionaries, arrays, strings and numbers only.
-    let raw: Any
+/// freely: `node["relation"]?["relname"]?.string`. A node is a position in an indexed JSON
+/// document (``PgJSONDocument``): reading one costs no dictionaries, and strings are decoded
+/// only when asked for.
+public struct PgNode: Sendable {
+    let document: PgJSONDocument
+    let index: Int
 
-    init(_ raw: Any) { self.raw = raw }
+    init(_ document: PgJSONDocument, _ index: Int) {
+        self.document = document
+        self.index = index
+    }
 
     /// A field of an object node, seen through a tag: `{"ColumnDef": {"colname": …}}["colname"]`.
-    public subscript(_ key: String) -> PgNode? {
-        guard let object = fields, let value = object[key] else { return nil }
-        return PgNode(value)
+    public subscript(_ key: StaticString) -> PgNode? {
+        guard let object = fieldsIndex, let value = document.member(key, of: object) else { return nil }
+        return PgNode(document, value)
+    }
+
+    /// A member of this very object (not looking through a tag), if it is an object.
+    func member(_ key: StaticString) -> PgNode? {
+        guard document.kind(index) == .object, let value = document.member(key, of: index) else { return nil }
+        return PgNode(document, value)
     }
 
     /// The node's tag (`"CreateStmt"`), when it is a single-key object whose key is capitalised.
-    public var tag: String? {
-        guard let object = raw as? [String: Any], object.count == 1, let key = object.keys.first,
-              key.first?.isUppercase == true else { return nil }
-        return key
+    public var tag: String? { tagKeyIndex.map(document.string) }
+
+    /// Whether the node's tag is `tag`, without decoding it.
+    public func hasTag(_ tag: StaticString) -> Bool {
+        guard let key = tagKeyIndex else { return false }
+        return document.keyEquals(key, tag)
     }
 
-    /// The fields of an object node, looking through its tag if it has one.
-    public var fields: [String: Any]? {
-        guard let object = raw as? [String: Any] else { return nil }
-        if object.count == 1, let key = object.keys.first, key.first?.isUppercase == true,
-           let inner = object[key] as? [String: Any] {
-            return inner
-        }
-        return object
+    /// The index of the single, capitalised key of a tagged object.
+    private var tagKeyIndex: Int? {
+        // One member: its key at index + 1, its value at index + 2, ending where the object ends.
+        guard document.kind(index) == .object, index + 2 < document.next(index),
+              document.next(index + 2) == document.next(index), document.isTagKey(index + 1) else { return nil }
+        return index + 1
+    }
+
+    /// The object of fields, looking through the tag if the node has one: nil if not an object.
+    public var fields: PgNode? { fieldsIndex.map { PgNode(document, $0) } }
+
+    private var fieldsIndex: Int? {
+        guard document.kind(index) == .object else { return nil }
+        if let key = tagKeyIndex, document.kind(key + 1) == .object { return key + 1 }
+        return index
     }
 
     /// The items of a list node (a JSON array, or `{"List": {"items": […]}}`).
     public var list: [PgNode] {
-        if let array = raw as? [Any] { return array.map(PgNode.init) }
-        if tag == "List", let items = self["items"] { return items.list }
+        if document.kind(index) == .array {
+            var items: [PgNode] = []
+            var child = index + 1
+            while child < document.next(index) {
+                items.append(PgNode(document, child))
+                child = document.next(child)
+            }
+            return items
+        }
+        if hasTag("List"), let items = self["items"] { return items.list }
         return []
     }
 
     public var string: String? {
-        if let s = raw as? String { return s }
+        if document.kind(index) == .string { return document.string(index) }
         // `{"String": {"sval": "x"}}`
-        if let s = self["sval"]?.raw as? String { return s }
+        if let value = self["sval"], document.kind(value.index) == .string { return document.string(value.index) }
         return nil
     }
 
-    public var int: Int? {
-        if let n = raw as? Int { return n }
-        if let n = raw as? NSNumber { return n.intValue }
-        return nil
-    }
+    public var int: Int? { document.int(index) }
 
-    public var bool: Bool { (raw as? Bool) ?? ((raw as? NSNumber)?.boolValue ?? false) }
+    public var bool: Bool {
+        switch document.kind(index) {
+        case .true: true
+        case .number: (document.int(index) ?? 0) != 0
+        default: false
+        }
+    }
 
     /// The byte offset of the node in the statement's text, when the parser recorded one.
     public var location: Int? { self["location"]?.int }
 
-    /// Every node below this one, depth first, this one included.
+    /// Every object and list below this one, depth first in document order, this one included.
     public func walk(_ visit: (PgNode) -> Void) {
-        visit(self)
-        if let array = raw as? [Any] {
-            for item in array { PgNode(item).walk(visit) }
-        } else if let object = raw as? [String: Any] {
-            for value in object.values where value is [String: Any] || value is [Any] {
-                PgNode(value).walk(visit)
-            }
+        // The document lists values depth first already: the subtree is a run of entries.
+        let end = document.next(index)
+        var entry = index
+        while entry < end {
+            let kind = document.kind(entry)
+            if kind == .object || kind == .array { visit(PgNode(document, entry)) }
+            entry += 1
         }
     }
 
@@ -100,26 +130,26 @@ enum PgParser {
 
     /// The raw statement nodes of `sql` (usually one), each with the offset where it starts.
     static func parse(_ sql: String) throws(Failure) -> [(node: PgNode, location: Int)] {
-        let outcome: (json: String?, error: (String, Int)?) = PgQueryLock.withLock {
+        let outcome: (json: [UInt8], error: (String, Int)?) = {
             let result = pg_query_parse(sql)
             defer { pg_query_free_parse_result(result) }
             if let error = result.error {
                 let message = error.pointee.message.map { String(cString: $0) } ?? "syntax error"
-                return (nil, (message, Int(error.pointee.cursorpos)))
+                return ([], (message, Int(error.pointee.cursorpos)))
             }
-            return (result.parse_tree.map { String(cString: $0) }, nil)
-        }
+            guard let tree = result.parse_tree else { return ([], nil) }
+            return (Array(UnsafeRawBufferPointer(start: tree, count: strlen(tree))), nil)
+        }()
         if let (message, cursor) = outcome.error {
             throw Failure(message: message, offset: byteOffset(ofCharacter: cursor, in: sql))
         }
-        guard let json = outcome.json,
-              let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
+        guard let document = try? PgJSONDocument(outcome.json), document.kind(0) == .object else {
             throw Failure(message: "libpg_query returned a parse tree that cannot be read", offset: 0)
         }
-        let statements = (object["stmts"] as? [Any]) ?? []
-        return statements.compactMap { item in
-            guard let raw = item as? [String: Any], let stmt = raw["stmt"] else { return nil }
-            return (PgNode(stmt), (raw["stmt_location"] as? Int) ?? 0)
+        guard let stmts = document.member("stmts", of: 0), document.kind(stmts) == .array else { return [] }
+        return PgNode(document, stmts).list.compactMap { item in
+            guard let stmt = item["stmt"] else { return nil }
+            return (stmt, item["stmt_location"]?.int ?? 0)
         }
     }
 
@@ -134,5 +164,17 @@ enum PgParser {
             characters += 1
         }
         return offset
+    }
+}
+
+extension PgNode {
+    /// The text of a string value (not looking inside a `String` node).
+    var stringValue: String? { document.kind(index) == .string ? document.string(index) : nil }
+
+    /// An integer value written without fraction or exponent (what `as? Int` accepted of JSON).
+    var exactInt: Int? {
+        let entry = document.entries[index]
+        guard entry.kind == .number else { return nil }
+        return Int(String(decoding: document.bytes[Int(entry.start)..<Int(entry.end)], as: UTF8.self))
     }
 }

@@ -35,36 +35,52 @@ enum PostgresScanner {
     /// The tokens of `utf8`, which must be valid UTF-8 without NUL bytes. Offsets, in tokens and
     /// failures alike, are indices of the slice (so of the whole array it is cut from).
     static func scan(_ utf8: ArraySlice<UInt8>) throws(Failure) -> [Token] {
-        let outcome: (protobuf: [UInt8], error: (message: String, cursor: Int)?) = PgQueryLock.withLock {
-            String(decoding: utf8, as: UTF8.self).withCString { input in
-                let result = pg_query_scan(input)
-                defer { pg_query_free_scan_result(result) }
-                if let error = result.error {
-                    let message = error.pointee.message.map { String(cString: $0) } ?? "invalid input"
-                    return ([], (message, Int(error.pointee.cursorpos)))
-                }
-                guard let data = result.pbuf.data, result.pbuf.len > 0 else { return ([], nil) }
-                return (Array(UnsafeRawBufferPointer(start: data, count: Int(result.pbuf.len))), nil)
+        var terminated = Array(utf8)
+        terminated.append(0)
+        let shift = utf8.startIndex
+        do {
+            let tokens = try terminated.withUnsafeBufferPointer { bytes throws(Failure) in
+                try scan(bytes, 0..<utf8.count)
             }
+            return tokens.map { Token(kind: $0.kind, isKeyword: $0.isKeyword, start: $0.start + shift, end: $0.end + shift) }
+        } catch {
+            throw Failure(message: error.message, offset: error.offset + shift)
         }
+    }
+
+    /// The tokens of `bytes[range]`, where `bytes[range.upperBound]` is a NUL; offsets are
+    /// indices of `bytes`.
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws(Failure) -> [Token] {
+        let input = UnsafeRawPointer(bytes.baseAddress! + range.lowerBound).assumingMemoryBound(to: CChar.self)
+        let outcome: (tokens: [Token]?, error: (message: String, cursor: Int)?) = {
+            let result = pg_query_scan(input)
+            defer { pg_query_free_scan_result(result) }
+            if let error = result.error {
+                let message = error.pointee.message.map { String(cString: $0) } ?? "invalid input"
+                return (nil, (message, Int(error.pointee.cursorpos)))
+            }
+            guard let data = result.pbuf.data, result.pbuf.len > 0 else { return ([], nil) }
+            let protobuf = UnsafeRawBufferPointer(start: data, count: Int(result.pbuf.len))
+            return (try? decodeScanResult(protobuf.bindMemory(to: UInt8.self), shiftedBy: range.lowerBound), nil)
+        }()
         if let error = outcome.error {
             throw Failure(
                 message: conciseMessage(error.message),
-                offset: byteOffset(ofCharacterPosition: error.cursor, in: utf8))
+                offset: byteOffset(ofCharacterPosition: error.cursor, in: bytes, range))
         }
-        do {
-            return try decodeScanResult(outcome.protobuf, shiftedBy: utf8.startIndex)
-        } catch {
-            throw Failure(message: "libpg_query returned a token list that cannot be read", offset: utf8.startIndex)
+        guard let tokens = outcome.tokens else {
+            throw Failure(message: "libpg_query returned a token list that cannot be read", offset: range.lowerBound)
         }
+        return tokens
     }
 
     /// Decodes `ScanResult { repeated ScanToken tokens = 2; }` with
     /// `ScanToken { int32 start = 1; int32 end = 2; Token token = 4; KeywordKind keyword_kind = 5; }`.
     private static func decodeScanResult(
-        _ protobuf: [UInt8], shiftedBy shift: Int
+        _ protobuf: UnsafeBufferPointer<UInt8>, shiftedBy shift: Int
     ) throws(ProtobufReader.Malformed) -> [Token] {
         var tokens: [Token] = []
+        tokens.reserveCapacity(protobuf.count / 12)  // A token takes 12 bytes or so.
         var reader = ProtobufReader(protobuf)
         while let field = try reader.nextField() {
             guard field.number == 2, field.wireType == ProtobufReader.lengthDelimited else {
@@ -103,12 +119,15 @@ enum PostgresScanner {
         return message
     }
 
-    /// The index in `utf8` of PostgreSQL's error cursor, a 1-based count of characters (not bytes).
-    private static func byteOffset(ofCharacterPosition position: Int, in utf8: ArraySlice<UInt8>) -> Int {
+    /// The index in `bytes` of PostgreSQL's error cursor, a 1-based count of characters (not
+    /// bytes) from the start of `range`.
+    private static func byteOffset(
+        ofCharacterPosition position: Int, in bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>
+    ) -> Int {
         var remaining = position - 1
-        var offset = utf8.startIndex
-        while offset < utf8.endIndex {
-            if !LineIndex.isContinuationByte(utf8[offset]) {
+        var offset = range.lowerBound
+        while offset < range.upperBound {
+            if !LineIndex.isContinuationByte(bytes[offset]) {
                 if remaining <= 0 { break }
                 remaining -= 1
             }

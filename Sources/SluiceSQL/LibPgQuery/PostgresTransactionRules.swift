@@ -61,12 +61,12 @@ public enum PostgresTransactionRules {
 
     /// libpg_query's JSON parse tree of `sql`, or nil when it does not parse.
     private static func parse(_ sql: String) -> [String: Any]? {
-        let json: String? = PgQueryLock.withLock {
+        let json: String? = {
             let result = pg_query_parse(sql)
             defer { pg_query_free_parse_result(result) }
             guard result.error == nil, let tree = result.parse_tree else { return nil }
             return String(cString: tree)
-        }
+        }()
         guard let json, let data = json.data(using: .utf8) else { return nil }
         return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
     }

@@ -17,15 +17,16 @@ struct ProtobufReader {
     static let lengthDelimited = 2
     static let fixed32 = 5
 
-    private let bytes: [UInt8]
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var position: Int
     private let end: Int
 
-    init(_ bytes: [UInt8]) {
+    /// A reader over `bytes`, which must outlive it.
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.init(bytes, range: 0..<bytes.count)
     }
 
-    private init(_ bytes: [UInt8], range: Range<Int>) {
+    private init(_ bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>) {
         self.bytes = bytes
         self.position = range.lowerBound
         self.end = range.upperBound

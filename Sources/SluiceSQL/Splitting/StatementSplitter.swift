@@ -13,6 +13,15 @@ public enum StatementSplitter {
     ///   identifier, comment, dollar quote or body begins, or (PostgreSQL) where a psql
     ///   meta-command or `COPY … FROM STDIN` stands; nothing else.
     public static func split(_ sql: String, dialect: SQLDialect) throws -> [SQLStatement] {
+        try split(sql, dialect: dialect, postgresWindowSize: 64 * 1024, postgresGuess: nil)
+    }
+
+    /// ``split(_:dialect:)`` with PostgreSQL's scanner run over windows of about
+    /// `postgresWindowSize` bytes, and a second scan started at `postgresGuess` (tests make
+    /// windows tiny and guess everywhere, to show that neither changes the outcome).
+    static func split(
+        _ sql: String, dialect: SQLDialect, postgresWindowSize: Int, postgresGuess: Int? = nil
+    ) throws -> [SQLStatement] {
         var collector = StatementCollector(source: sql)
         // Both C libraries read NUL-terminated strings, so a NUL would silently end the script.
         if let nul = collector.utf8.firstIndex(of: 0) {
@@ -25,7 +34,7 @@ public enum StatementSplitter {
         case .sqlite:
             try SQLiteStatementSplitter.split(into: &collector)
         case .postgres:
-            try PostgresStatementSplitter.split(into: &collector)
+            try PostgresStatementSplitter.split(into: &collector, windowSize: postgresWindowSize, guess: postgresGuess)
         }
         return collector.statements
     }

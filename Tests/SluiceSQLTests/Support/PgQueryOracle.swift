@@ -4,12 +4,12 @@ import Foundation
 
 /// libpg_query asked directly (PostgreSQL 15's parser): the authority for PostgreSQL splitting.
 ///
-/// Every call goes through `PgQueryLock`, like the module's own: Swift Testing runs tests in
-/// parallel, and overlapping libpg_query calls can break the process's stderr.
+/// libpg_query (Debian 15-4.0) is safe to call from several threads at once (see
+/// `LibPgQueryConcurrencyTests`), so the parallel tests call it freely.
 enum PgQueryOracle {
     /// How many statements PostgreSQL's parser finds in `sql`; throws on a syntax error.
     static func statementCount(parsing sql: String) throws -> Int {
-        let json: String = try PgQueryLock.withLock {
+        let json: String = try {
             let result = pg_query_parse(sql)
             defer { pg_query_free_parse_result(result) }
             if let error = result.error {
@@ -17,7 +17,7 @@ enum PgQueryOracle {
             }
             guard let tree = result.parse_tree else { throw OracleError(description: "no parse tree") }
             return String(cString: tree)
-        }
+        }()
         let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
         return (object?["stmts"] as? [Any])?.count ?? 0
     }
@@ -36,7 +36,7 @@ enum PgQueryOracle {
     private static func split(
         _ sql: String, _ function: (UnsafePointer<CChar>?) -> PgQuerySplitResult
     ) throws -> [Range<Int>] {
-        try PgQueryLock.withLock {
+        try {
             let result = sql.withCString { function($0) }
             defer { pg_query_free_split_result(result) }
             if let error = result.error {
@@ -47,6 +47,6 @@ enum PgQueryOracle {
                 let start = Int(statement.stmt_location)
                 return start..<(start + Int(statement.stmt_len))
             }
-        }
+        }()
     }
 }

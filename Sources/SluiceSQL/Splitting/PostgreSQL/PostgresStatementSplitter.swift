@@ -5,22 +5,59 @@
 /// which `;` ends a statement. libpg_query's own `pg_query_split_with_scanner` is not used: it
 /// knows nothing of `BEGIN ATOMIC`, drops statements without a keyword, and (libpg_query 15-4.0)
 /// crashes on an unterminated string or comment.
+///
+/// The script is scanned in windows (see ``PostgresWindowScanner``), and a long one partly on
+/// another core (see ``PostgresSpeculativeScan``). `windowSize` and `guess` are only set by
+/// tests, which cut windows and guess everywhere to show that neither changes anything (with a
+/// guess given, the splitter waits for the second scan where it would otherwise scan on).
 enum PostgresStatementSplitter {
-    static func split(into collector: inout StatementCollector) throws(SQLSplitError) {
+    static func split(
+        into collector: inout StatementCollector, windowSize: Int = 64 * 1024, guess: Int? = nil
+    ) throws(SQLSplitError) {
         let utf8 = collector.utf8
-        let tokens: [PostgresScanner.Token]
-        do {
-            tokens = try PostgresScanner.scan(utf8[collector.scriptStart...])
-        } catch {
-            throw scannerError(error, in: collector)
-        }
+        var scanner = PostgresWindowScanner(utf8, from: collector.scriptStart, windowSize: windowSize)
         var tracker = PsqlStatementTracker(utf8: utf8)
-        do {
-            for token in tokens {
-                if let range = try tracker.consume(token) {
-                    collector.append(start: range.lowerBound, end: range.upperBound)
+        var speculation = (guess ?? PostgresSpeculativeScan.guess(in: utf8, from: collector.scriptStart)).map { guess in
+            // Never start inside the byte-order mark or a multi-byte character.
+            var start = min(max(guess, collector.scriptStart), utf8.count)
+            while start < utf8.count, LineIndex.isContinuationByte(utf8[start]) { start += 1 }
+            return PostgresSpeculativeScan(utf8, from: start, windowSize: windowSize)
+        }
+        defer { speculation?.cancel() }
+        while var tokens = try next(&scanner, tracker: tracker, collector: collector) {
+            // Once the scans join, the rest of the script's tokens come from the second one.
+            var rest: ArraySlice<PostgresScanner.Token>?
+            if let scan = speculation, scanner.position >= scan.guess {
+                switch scan.current(waiting: guess != nil) {
+                case .running:
+                    break
+                case .failed:
+                    speculation = nil
+                case .scanned(let scanned):
+                    if let join = scan.join(tokens, with: scanned) {
+                        tokens.removeSubrange((join.through + 1)...)
+                        rest = join.rest
+                        speculation = nil
+                    }
                 }
             }
+            do {
+                for token in tokens {
+                    if let range = try tracker.consume(token) {
+                        collector.append(start: range.lowerBound, end: range.upperBound)
+                    }
+                }
+                for token in rest ?? [] {
+                    if let range = try tracker.consume(token) {
+                        collector.append(start: range.lowerBound, end: range.upperBound)
+                    }
+                }
+            } catch {
+                throw collector.error(error)
+            }
+            if rest != nil { break }
+        }
+        do {
             if let range = try tracker.finish() {
                 collector.append(start: range.lowerBound, end: range.upperBound)
             }
@@ -29,21 +66,42 @@ enum PostgresStatementSplitter {
         }
     }
 
+    /// The next window's tokens; a scanner failure becomes the error to report.
+    private static func next(
+        _ scanner: inout PostgresWindowScanner, tracker: PsqlStatementTracker, collector: StatementCollector
+    ) throws(SQLSplitError) -> [PostgresScanner.Token]? {
+        do {
+            return try scanner.next()
+        } catch {
+            throw scannerError(error, from: scanner.position, tracker: tracker, in: collector)
+        }
+    }
+
     /// Explains a scanner failure. If a psql-only construct comes before it (the rows after a
     /// `COPY … FROM STDIN` seldom scan as SQL), that is the real problem and is reported instead.
+    /// `tracker` has consumed the script up to `start`, where the failing scan began.
     private static func scannerError(
-        _ failure: PostgresScanner.Failure, in collector: StatementCollector
+        _ failure: PostgresScanner.Failure, from start: Int, tracker: PsqlStatementTracker,
+        in collector: StatementCollector
     ) -> SQLSplitError {
         let utf8 = collector.utf8
-        let start = collector.scriptStart
-        if failure.offset > start, let tokens = try? PostgresScanner.scan(utf8[start..<failure.offset]) {
-            var tracker = PsqlStatementTracker(utf8: utf8)
-            for token in tokens {
-                do {
-                    _ = try tracker.consume(token)
-                } catch {
-                    return collector.error(error)
+        // The text before the failure may itself end inside the string that fails (say, at a
+        // bad escape in an E'…' string): cut it back to where its own scan fails until it scans.
+        var end = failure.offset
+        while end > start {
+            do {
+                var tracker = tracker
+                for token in try PostgresScanner.scan(utf8[start..<end]) {
+                    do {
+                        _ = try tracker.consume(token)
+                    } catch {
+                        return collector.error(error)
+                    }
                 }
+                break
+            } catch {
+                guard error.offset < end else { break }
+                end = error.offset
             }
         }
         let kind = kind(of: failure)

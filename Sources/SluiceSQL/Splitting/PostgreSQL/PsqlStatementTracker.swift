@@ -20,7 +20,7 @@ struct PsqlStatementTracker {
     /// psql's `identifier_count` and `identifiers`: how many words the statement has had, and
     /// the initials of its first four if they are among the words that introduce a routine.
     private var wordCount = 0
-    private var leadingInitials: [UInt8] = [0, 0, 0, 0]
+    private var leadingWords: (Word, Word, Word, Word) = (.other, .other, .other, .other)
     private var isCopy = false
     private var previousWasFrom = false
 
@@ -59,15 +59,15 @@ struct PsqlStatementTracker {
 
         if let word {
             if isFirst {
-                isCopy = word == "copy"
-            } else if isCopy, previousWasFrom, word == "stdin" {
+                isCopy = word == .copy
+            } else if isCopy, previousWasFrom, word == .stdin {
                 throw SplitProblem(
                     kind: .copyFromStdin,
                     message: "COPY … FROM STDIN is not supported: its rows would follow the statement as psql input, which Sluice does not read; load the rows with INSERT statements instead",
                     offset: start)
             }
         }
-        previousWasFrom = word == "from" && openParentheses.isEmpty
+        previousWasFrom = word == .from && openParentheses.isEmpty
         return nil
     }
 
@@ -96,23 +96,27 @@ struct PsqlStatementTracker {
     }
 
     /// psql's heuristic for `BEGIN ATOMIC … END` bodies (`psqlscan.l`, rule `{identifier}`).
-    private mutating func track(_ word: String, at offset: Int) {
-        if wordCount < leadingInitials.count,
-            ["create", "function", "procedure", "or", "replace"].contains(word),
-            let initial = word.utf8.first
-        {
-            leadingInitials[wordCount] = initial
+    private mutating func track(_ word: Word, at offset: Int) {
+        // psql remembers the initials of the first four words among these: only C, F, P, O and
+        // R matter, and no two of these words share an initial, so the word stands for it.
+        if wordCount < 4, word.introducesRoutine {
+            switch wordCount {
+            case 0: leadingWords.0 = word
+            case 1: leadingWords.1 = word
+            case 2: leadingWords.2 = word
+            default: leadingWords.3 = word
+            }
         }
         wordCount += 1
         guard definesRoutine, openParentheses.isEmpty else { return }
         switch word {
-        case "begin":
+        case .begin:
             if blockDepth == 0 { outermostBegin = offset }
             blockDepth += 1
-        case "case":
+        case .case:
             // CASE also ends with END, but only matters inside a body.
             if blockDepth >= 1 { blockDepth += 1 }
-        case "end":
+        case .end:
             if blockDepth > 0 { blockDepth -= 1 }
         default:
             break
@@ -121,28 +125,30 @@ struct PsqlStatementTracker {
 
     /// Whether the statement began `CREATE [OR REPLACE] FUNCTION|PROCEDURE`.
     private var definesRoutine: Bool {
-        let routine: Set<UInt8> = [UInt8(ascii: "f"), UInt8(ascii: "p")]
-        guard leadingInitials[0] == UInt8(ascii: "c") else { return false }
-        return routine.contains(leadingInitials[1])
-            || (leadingInitials[1] == UInt8(ascii: "o") && leadingInitials[2] == UInt8(ascii: "r")
-                && routine.contains(leadingInitials[3]))
+        guard leadingWords.0 == .create else { return false }
+        return leadingWords.1.isRoutine
+            || (leadingWords.1 == .or && leadingWords.2 == .replace && leadingWords.3.isRoutine)
     }
 
-    /// The lower-cased text of a keyword or unquoted identifier (what psql calls an identifier),
-    /// or nil for any other token. Words longer than any looked for come back as "": they still
-    /// count as words, but need not be spelled out.
-    private func word(_ token: PostgresScanner.Token) -> String? {
+    /// The keyword or unquoted identifier (what psql calls an identifier) a token is, case
+    /// folded, or nil for any other token. Words the tracker does not look for are `.other`.
+    private func word(_ token: PostgresScanner.Token) -> Word? {
         guard token.isKeyword
             || (token.kind == PostgresScanner.Token.identifier && utf8[token.start] != UInt8(ascii: "\""))
         else { return nil }
-        var bytes: [UInt8] = []
+        // The word's letters, folded to lower case, packed into an integer: "procedure" is the
+        // longest word looked for (9 letters), so longer ones need not be spelled out.
+        var packed: UInt128 = 0
+        var length = 0
         var index = token.start
         while index < utf8.count, Self.isWordByte(utf8[index]) {
-            guard bytes.count < 9 else { return "" }  // "procedure" is the longest word of interest.
-            bytes.append(utf8[index] | (utf8[index] >= 0x41 && utf8[index] <= 0x5A ? 0x20 : 0))
+            guard length < 9 else { return .other }
+            let byte = utf8[index] | (utf8[index] >= 0x41 && utf8[index] <= 0x5A ? 0x20 : 0)
+            packed = packed << 8 | UInt128(byte)
+            length += 1
             index += 1
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return Word.byLetters[packed] ?? .other
     }
 
     private func metaCommand(at offset: Int) -> SplitProblem {
@@ -172,5 +178,27 @@ struct PsqlStatementTracker {
         case 0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D: true
         default: false
         }
+    }
+}
+
+extension PsqlStatementTracker {
+    /// The words the tracker reacts to.
+    enum Word: CaseIterable {
+        case create, function, procedure, or, replace, begin, `case`, end, copy, from, stdin, other
+
+        var introducesRoutine: Bool {
+            switch self {
+            case .create, .function, .procedure, .or, .replace: true
+            default: false
+            }
+        }
+        var isRoutine: Bool { self == .function || self == .procedure }
+
+        /// Each word by its lower-case letters packed into an integer, one byte each.
+        static let byLetters: [UInt128: Word] = Dictionary(uniqueKeysWithValues: allCases.compactMap { word in
+            let spelling = "\(word)".utf8
+            guard word != .other else { return nil }
+            return (spelling.reduce(UInt128(0)) { $0 << 8 | UInt128($1) }, word)
+        })
     }
 }
