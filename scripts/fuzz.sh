@@ -16,6 +16,8 @@ mkdir -p "$OUT"
 GRDB_SQLITE=$(find .build -type d -path '*GRDB.swift/Sources/GRDBSQLite' 2>/dev/null | head -1)
 if [ -z "$GRDB_SQLITE" ]; then swift package resolve >/dev/null; GRDB_SQLITE=$(find .build -type d -path '*GRDB.swift/Sources/GRDBSQLite' | head -1); fi
 
+# Swift's crash backtracer would keep the pipe below open after a crash: libFuzzer reports it.
+export SWIFT_BACKTRACE=enable=no
 swiftc -sanitize=fuzzer,address -parse-as-library -O -g \
   -module-name SluiceFuzz \
   -I Sources/CPgQuery -Xcc -fmodule-map-file=Sources/CPgQuery/module.modulemap \
