@@ -5,8 +5,10 @@ extension Workspace {
     /// Computes the issue's risk (highest over every task × statement) and records the steps of
     /// the approval flow its source × level cell names. Among sources tied at the highest level,
     /// the longest flow wins. No flow for the cell: no approval needed.
-    func computeApproval(_ db: Database, issueId: Int64) throws {
-        let risk = try assessRisk(db, issueId: issueId)
+    /// Sets the issue's risk and approval flow; `assessed` spares a second assessment when the
+    /// caller already has it.
+    func computeApproval(_ db: Database, issueId: Int64, assessed: RiskAssessment? = nil) throws {
+        let risk = try assessed ?? assessRisk(db, issueId: issueId)
         var source = risk.sources.first ?? .ddl
         var roles: [String] = []
         var flowName: String?

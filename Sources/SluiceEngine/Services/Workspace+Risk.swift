@@ -63,7 +63,7 @@ extension Workspace {
         if acted && risk.level <= issue.riskLevel { return }
         try recordEvent(db, issue: issueId, actor: Principal.system.email, kind: "RISK",
                         text: "risk reassessed with the row counts the plan checks measured")
-        try computeApproval(db, issueId: issueId)
+        try computeApproval(db, issueId: issueId, assessed: risk)
     }
 
     /// What the plan checks measured, per task: rows each statement changes (exact from the dry
