@@ -46,10 +46,7 @@ let baseline = best { () -> Int in
 report("baseline pg_query_split_with_scanner", baseline.seconds, bytes: pgBytes, statements: baseline.result)
 let pgSplit = try best { try StatementSplitter.split(postgres, dialect: .postgres) }
 report("sluice split", pgSplit.seconds, bytes: pgBytes, statements: pgSplit.result.count)
-let pgBoth = try best { () -> Int in
-    let statements = try StatementSplitter.split(postgres, dialect: .postgres)
-    return SQLClassifier.classify(statements, dialect: .postgres).count
-}
+let pgBoth = try best { try SQLClassifier.classify(postgres, dialect: .postgres).count }
 report("sluice split + classify", pgBoth.seconds, bytes: pgBytes, statements: pgBoth.result)
 print(String(format: "  ratio to baseline: split %.2f×, split + classify %.2f×", pgSplit.seconds / baseline.seconds, pgBoth.seconds / baseline.seconds))
 // What the libpg_query calls underneath cost by themselves, in the same run: the scanner with

@@ -50,14 +50,20 @@ enum PostgresClassifier {
 
     /// The classification of a statement whose parse tree is `node`.
     static func classify(_ statement: SQLStatement, node: PgNode) -> ClassifiedStatement {
+        classify(statement, node: node, tables: tables(node))
+    }
+
+    /// The classification of a statement whose parse tree is `node` (JSON or in place), given
+    /// the tables it names.
+    static func classify<Node: PgTreeNode>(_ statement: SQLStatement, node: Node, tables: [String]) -> ClassifiedStatement {
         let type = statementType(node)
         return ClassifiedStatement(
             statement: statement, type: type, category: StatementTypes.category(of: type),
-            tables: tables(node), transactional: isTransactional(node))
+            tables: tables, transactional: isTransactional(node))
     }
 
     /// Bytebase-style type of a raw statement node.
-    static func statementType(_ node: PgNode) -> String {
+    static func statementType<Node: PgTreeNode>(_ node: Node) -> String {
         guard let tag = node.tag else { return "UNKNOWN" }
         switch tag {
         case "CreateStmt": return "CREATE_TABLE"
@@ -141,7 +147,7 @@ enum PostgresClassifier {
     }
 
     /// Whether PostgreSQL lets the statement run inside a transaction block.
-    static func isTransactional(_ node: PgNode) -> Bool {
+    static func isTransactional<Node: PgTreeNode>(_ node: Node) -> Bool {
         switch node.tag {
         case "IndexStmt": return node["concurrent"]?.bool != true
         case "DropStmt": return node["concurrent"]?.bool != true
@@ -160,21 +166,30 @@ enum PostgresClassifier {
 
     /// Every relation named in the statement, qualified as written, leaving out names of CTEs.
     static func tables(_ node: PgNode) -> [String] {
+        // Relations, and the names of CTEs (which are not tables), in one pass.
+        var ctes = Set<String>()
+        var relations: [PgRelation] = []
+        node.walk { n in
+            if n.hasTag("CommonTableExpr"), let name = n["ctename"]?.string { ctes.insert(name) }
+            guard let fields = n.fields, let relname = fields.member("relname")?.stringValue else { return }
+            relations.append(PgRelation(location: fields.member("location")?.exactInt ?? Int.max,
+                                        schema: fields.member("schemaname")?.stringValue, name: relname))
+        }
+        return tables(node, relations: relations, ctes: ctes)
+    }
+
+    /// The tables of a statement, from the relations (`RangeVar`s) and CTE names found in its tree.
+    static func tables<Node: PgTreeNode>(_ node: Node, relations: [PgRelation], ctes: Set<String>) -> [String] {
         var names: [String] = []
         func add(_ name: String?) {
             guard let name, !name.isEmpty, !names.contains(name) else { return }
             names.append(name)
         }
         if node.tag == "DropStmt", ["OBJECT_TABLE", "OBJECT_VIEW", "OBJECT_MATVIEW", "OBJECT_FOREIGN_TABLE"].contains(node["removeType"]?.string) {
-            for object in node["objects"]?.list ?? [] { add(PgNode.dotted(object)) }
-        }
-        // Relations, and the names of CTEs (which are not tables), in one pass.
-        var ctes = Set<String>()
-        var relations: [(location: Int, schema: String?, name: String)] = []
-        node.walk { n in
-            if n.hasTag("CommonTableExpr"), let name = n["ctename"]?.string { ctes.insert(name) }
-            guard let fields = n.fields, let relname = fields.member("relname")?.stringValue else { return }
-            relations.append((fields.member("location")?.exactInt ?? Int.max, fields.member("schemaname")?.stringValue, relname))
+            for object in node["objects"]?.list ?? [] {
+                let parts = object.list.compactMap(\.string)
+                add(parts.isEmpty ? nil : parts.joined(separator: "."))
+            }
         }
         // The tree does not follow the text: order relations by where they stand in it.
         var found: [(location: Int, name: String)] = []
@@ -189,3 +204,23 @@ enum PostgresClassifier {
         return names
     }
 }
+
+/// A relation named in a statement: where, and as written.
+struct PgRelation {
+    /// Byte offset in the parsed text; `Int.max` when the parser recorded none.
+    var location: Int
+    var schema: String?
+    var name: String
+}
+
+/// What classification reads of a parse-tree node, whether printed as JSON (``PgNode``) or read
+/// in place (``PgRawValue``).
+protocol PgTreeNode {
+    var tag: String? { get }
+    subscript(_ key: StaticString) -> Self? { get }
+    var string: String? { get }
+    var bool: Bool { get }
+    var list: [Self] { get }
+}
+
+extension PgNode: PgTreeNode {}

@@ -12,6 +12,8 @@ public enum SQLClassifier {
     ///   prepare against; nil for an empty database.
     /// - Throws: ``SQLSplitError`` when the sheet cannot be split.
     public static func classify(_ sql: String, dialect: SQLDialect, schema: String? = nil) throws -> [ClassifiedStatement] {
+        // PostgreSQL's parser splits and classifies a script that parses in one pass.
+        if dialect == .postgres, let classified = PostgresParsedScript.splitAndClassify(sql) { return classified }
         let statements = try StatementSplitter.split(sql, dialect: dialect)
         return classify(statements, dialect: dialect, schema: schema)
     }
