@@ -53,14 +53,17 @@ import Testing
             + "CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC\n SELECT 1;\n SELECT 2;\nEND;\n"
             + "CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO a VALUES (1);\n INSERT INTO b VALUES (2));\n"
         for size in [1, 16, 100, 700, 4096] {
+            try expectSame(PostgresParsedScript.splitAndClassify(sql, chunkSize: size, cutAtAnyLineEnd: true), sql, "chunks of \(size) bytes")
             try expectSame(PostgresParsedScript.splitAndClassify(sql, chunkSize: size), sql, "chunks of \(size) bytes")
         }
     }
 
-    @Test func chunksAreCutJustAfterASemicolonEndingALine() {
-        let sql = Array("SELECT 1;\nSELECT 2; SELECT 3;\nSELECT 4;\n".utf8)
+    @Test func chunksAreCutAfterASemicolonEndingALineBeforeAStatementOrComment() {
+        let sql = Array("SELECT 1;\n  x;\nEND;\nselect 2; SELECT 3;\n-- c\nSELECT 4;\nSELECTED;\n/* c */ SELECT 5;\n".utf8)
         let chunks = PostgresParsedScript.cuts(sql, from: 0, chunkSize: 4)
-        #expect(chunks.map { String(decoding: sql[$0], as: UTF8.self) } == ["SELECT 1;\n", "SELECT 2; SELECT 3;\n", "SELECT 4;\n"])
+        #expect(chunks.map { String(decoding: sql[$0], as: UTF8.self) } == [
+            "SELECT 1;\n  x;\nEND;\n", "select 2; SELECT 3;\n", "-- c\nSELECT 4;\nSELECTED;\n", "/* c */ SELECT 5;\n",
+        ])
     }
 
     @Test(arguments: [

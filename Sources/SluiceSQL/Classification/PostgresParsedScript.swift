@@ -18,11 +18,16 @@ import Synchronization
 /// JSON on its own.
 enum PostgresParsedScript {
     /// The classified statements of `sql`, or nil when the script needs the scanner path.
-    static func splitAndClassify(_ sql: String, chunkSize: Int = 256 * 1024) -> [ClassifiedStatement]? {
+    ///
+    /// `chunkSize` and `cutAtAnyLineEnd` are for tests, which cut small chunks at every `;` that
+    /// ends a line (inside bodies and strings too) to show that failed cuts change nothing.
+    static func splitAndClassify(
+        _ sql: String, chunkSize: Int = 256 * 1024, cutAtAnyLineEnd: Bool = false
+    ) -> [ClassifiedStatement]? {
         var collector = StatementCollector(source: sql)
         let utf8 = collector.utf8
         guard !utf8.contains(0) else { return nil }
-        let chunks = cuts(utf8, from: collector.scriptStart, chunkSize: chunkSize)
+        let chunks = cuts(utf8, from: collector.scriptStart, chunkSize: chunkSize, anyLineEnd: cutAtAnyLineEnd)
         let parsed = parseChunks(utf8, chunks)
         // Join chunks whose cut did not stand, in order.
         var items: [Item] = []
@@ -32,7 +37,10 @@ enum PostgresParsedScript {
             var end = index
             while !(result?.isComplete(last: end == chunks.count - 1) ?? false) {
                 end += 1
-                guard end < chunks.count, end - index <= 4 else { return nil }
+                // A script that does not parse gives up after a bounded amount of parsing.
+                guard end < chunks.count, chunks[end].upperBound - chunks[index].lowerBound <= max(4 * chunkSize, 1 << 20) else {
+                    return nil
+                }
                 result = parse(utf8, chunks[index].lowerBound..<chunks[end].upperBound)
             }
             if result!.hasCopyFromStdin { return nil }
@@ -81,19 +89,47 @@ enum PostgresParsedScript {
         func isComplete(last: Bool) -> Bool { last || items.last.map { $0.end != nil } ?? true }
     }
 
-    /// Chunk boundaries: about every `chunkSize` bytes, just after a `;` that ends a line.
-    static func cuts(_ utf8: [UInt8], from start: Int, chunkSize: Int) -> [Range<Int>] {
+    /// Chunk boundaries: about every `chunkSize` bytes, just after a `;` that ends a line and is
+    /// followed by a line that starts like a statement or a comment, at its first column. A cut
+    /// inside a function body fails and costs a parse, so the words that start lines inside
+    /// bodies (`BEGIN`, `END`, `RETURN`, `IF`, …) are not taken as starts; bodies are mostly
+    /// indented anyway.
+    static func cuts(_ utf8: [UInt8], from start: Int, chunkSize: Int, anyLineEnd: Bool = false) -> [Range<Int>] {
         var chunks: [Range<Int>] = []
         var chunkStart = start
         while utf8.count - chunkStart > chunkSize + chunkSize / 2 {
             var cut = chunkStart + chunkSize
-            while cut < utf8.count - 1, !(utf8[cut] == UInt8(ascii: ";") && utf8[cut + 1] == UInt8(ascii: "\n")) { cut += 1 }
+            while cut < utf8.count - 1, !(anyLineEnd ? utf8[cut] == UInt8(ascii: ";") && utf8[cut + 1] == 0x0A : isCut(utf8, at: cut)) {
+                cut += 1
+            }
             guard cut < utf8.count - 1 else { break }
             chunks.append(chunkStart..<(cut + 2))
             chunkStart = cut + 2
         }
         if chunkStart < utf8.count || chunks.isEmpty { chunks.append(chunkStart..<utf8.count) }
         return chunks
+    }
+
+    /// Words that start statements in migrations, and seldom a line inside a function body.
+    private static let statementStarts: [[UInt8]] = [
+        "ALTER", "ANALYZE", "CALL", "CLUSTER", "COMMENT", "COPY", "CREATE", "DELETE", "DO", "DROP", "GRANT",
+        "INSERT", "LOCK", "MERGE", "REFRESH", "REINDEX", "RESET", "REVOKE", "SELECT", "SET", "TRUNCATE",
+        "UPDATE", "VACUUM", "WITH",
+    ].map { Array($0.utf8) }
+
+    /// Whether `utf8[at]` is a `;` ending a line that a statement or comment follows.
+    static func isCut(_ utf8: [UInt8], at: Int) -> Bool {
+        guard utf8[at] == UInt8(ascii: ";"), utf8[at + 1] == UInt8(ascii: "\n") else { return false }
+        let line = at + 2
+        guard line + 1 < utf8.count else { return false }
+        if utf8[line] == UInt8(ascii: "-") && utf8[line + 1] == UInt8(ascii: "-") { return true }
+        if utf8[line] == UInt8(ascii: "/") && utf8[line + 1] == UInt8(ascii: "*") { return true }
+        return statementStarts.contains { word in
+            guard line + word.count < utf8.count else { return false }
+            for (offset, letter) in word.enumerated() where utf8[line + offset] & 0xDF != letter { return false }
+            let after = utf8[line + word.count]
+            return after == 0x20 || after == 0x09 || after == 0x0A || after == 0x0D || after == UInt8(ascii: "(")
+        }
     }
 
     /// Every chunk parsed, on every core when there are several; nil for a chunk that failed.

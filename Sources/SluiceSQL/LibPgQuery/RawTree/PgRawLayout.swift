@@ -71,3 +71,46 @@ extension PgRawLayout.Field {
         self.init(name: name, kind: kind, offset: offset, typeName: typeName)
     }
 }
+
+extension PgRawLayout {
+    /// Layouts from their compact text: one node per line, `Name proved|unproved` then a field
+    /// per word as `name:kind:offset[:type]` (a string, because Swift compiles a large array
+    /// literal of structs very slowly).
+    static func decode(_ table: String) -> [PgRawLayout] {
+        table.split(separator: "\n").map { line in
+            let words = line.split(separator: " ")
+            let fields = words.dropFirst(2).map { word -> Field in
+                let parts = word.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+                return Field(parts[0], Kind(name: parts[1]), Int(parts[2])!, parts.count > 3 ? parts[3] : nil)
+            }
+            return PgRawLayout(String(words[0]), proved: words[1] == "proved", fields)
+        }
+    }
+
+    /// Enum names from their compact text: one enum per line, `Name value:NAME …`.
+    static func decodeEnums(_ table: String) -> [String: [Int32: String]] {
+        var enums: [String: [Int32: String]] = [:]
+        for line in table.split(separator: "\n") {
+            let words = line.split(separator: " ")
+            var values: [Int32: String] = [:]
+            for word in words.dropFirst() {
+                let parts = word.split(separator: ":")
+                values[Int32(parts[0])!] = String(parts[1])
+            }
+            enums[String(words[0])] = values
+        }
+        return enums
+    }
+}
+
+extension PgRawLayout.Kind {
+    static let names: [String: Self] = [
+        "node": .node, "list": .list, "string": .string, "char": .char, "bool": .bool, "int16": .int16,
+        "int32": .int32, "uint32": .uint32, "int64": .int64, "double": .double, "enumeration": .enumeration,
+        "value": .value, "embedded": .embedded, "opaque": .opaque,
+    ]
+
+    init(name: String) { self = Self.names[name]! }
+
+    var name: String { Self.names.first { $0.value == self }!.key }
+}
