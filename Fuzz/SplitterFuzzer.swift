@@ -5,7 +5,8 @@
 // SQLSplitError or returns statements that satisfy the splitters' contract; anything else
 // (a crash, an out-of-range offset, text that is not the source's bytes) aborts, and so does a
 // PostgreSQL split that changes when its scanner windows are cut small or a second scan is
-// started at an arbitrary offset.
+// started at an arbitrary offset, or a PostgreSQL script that the parser path
+// (`PostgresParsedScript`) splits and classifies other than the scanner path does.
 
 import Foundation
 
@@ -22,6 +23,7 @@ public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
     let utf8 = Array(source.utf8)
     if dialect == .postgres {
         checkWindowsAndGuesses(source, windowSize: 1 + size * 7 % 97, guess: size * 31 % (utf8.count + 1))
+        checkParserPath(source, chunkSize: 1 + size * 13 % 211)
     }
     do {
         let statements = try StatementSplitter.split(source, dialect: dialect)
@@ -54,9 +56,28 @@ private func checkWindowsAndGuesses(_ source: String, windowSize: Int, guess: In
     func outcome(_ body: () throws -> [SQLStatement]) -> String {
         do { return "\(try body())" } catch { return "error \(error)" }
     }
-    let plain = outcome { try StatementSplitter.split(source, dialect: .postgres) }
+    let plain = outcome { try StatementSplitter.scannerSplit(source, dialect: .postgres) }
     let cut = outcome {
         try StatementSplitter.split(source, dialect: .postgres, postgresWindowSize: windowSize, postgresGuess: guess)
     }
     guard plain == cut else { fatalError("window \(windowSize), guess \(guess): \(cut) instead of \(plain)") }
+}
+
+/// Where the parser path takes a script at all, it must give exactly what the scanner split and
+/// a JSON parse per statement give, whether chunks are cut at every `;` that ends a line or only
+/// where a statement seems to start.
+private func checkParserPath(_ source: String, chunkSize: Int) {
+    guard let statements = try? StatementSplitter.scannerSplit(source, dialect: .postgres) else {
+        // A script the scanner cannot split must not be taken by the parser path either.
+        if PostgresParsedScript.splitAndClassify(source) != nil { fatalError("parser path took a script the scanner refuses") }
+        return
+    }
+    if let split = PostgresParsedScript.split(source), split != statements {
+        fatalError("parser path split \(split) instead of \(statements)")
+    }
+    let reference = PostgresClassifier.classify(statements)
+    for anyLineEnd in [false, true] {
+        guard let parsed = PostgresParsedScript.splitAndClassify(source, chunkSize: chunkSize, cutAtAnyLineEnd: anyLineEnd) else { continue }
+        guard parsed == reference else { fatalError("parser path, chunks of \(chunkSize): \(parsed) instead of \(reference)") }
+    }
 }

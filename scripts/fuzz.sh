@@ -34,7 +34,13 @@ dialect, corpus = sys.argv[1], pathlib.Path(sys.argv[2])
 prefix = b"\x00" if dialect == "sqlite" else b"\x01"
 name = "SQLiteScripts.swift" if dialect == "sqlite" else "PostgreSQLScripts.swift"
 text = pathlib.Path("Tests/SluiceSQLTests/Fixtures", name).read_text()
-for i, body in enumerate(re.findall(r'#"""\n(.*?)\n"""#', text, re.S)):
+bodies = re.findall(r'#"""\n(.*?)\n"""#', text, re.S)
+if dialect == "postgres":
+    # The node corpus too: one statement per entry, single-line #"…"# or multi-line #"""…"""#.
+    nodes = pathlib.Path("Tests/SluiceSQLTests/Fixtures/PostgresNodeCorpus.swift").read_text()
+    bodies += re.findall(r'#"""\n(.*?)\n\s*"""#', nodes, re.S)
+    bodies += re.findall(r'^\s*#+"(?!"")(.*?)"#+,\s*$', nodes, re.M)
+for i, body in enumerate(bodies):
     (corpus / f"seed{i}").write_bytes(prefix + body.encode())
 PY
   echo "fuzzing the $dialect splitter for $SECONDS_PER_DIALECT s" >&2

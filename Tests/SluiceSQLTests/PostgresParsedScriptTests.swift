@@ -8,7 +8,7 @@ import Testing
 @Suite struct PostgresParsedScriptTests {
     /// The reference: the scanner-based split, then each statement classified from JSON.
     private func slow(_ sql: String) throws -> [ClassifiedStatement] {
-        PostgresClassifier.classify(try StatementSplitter.split(sql, dialect: .postgres).map { $0 })
+        PostgresClassifier.classify(try StatementSplitter.scannerSplit(sql, dialect: .postgres))
     }
 
     private func expectSame(_ fast: [ClassifiedStatement]?, _ sql: String, _ label: String,
@@ -44,6 +44,13 @@ import Testing
     func theParserPathMatchesTheScannerPathStatementByStatement(_ name: String) throws {
         let sql = Self.scripts.first { $0.0 == name }!.1
         try expectSame(PostgresParsedScript.splitAndClassify(sql), sql, name)
+    }
+
+    @Test(arguments: scripts.map(\.0))
+    func splittingAloneMatchesTheScannerToo(_ name: String) throws {
+        let sql = Self.scripts.first { $0.0 == name }!.1
+        #expect(try StatementSplitter.split(sql, dialect: .postgres) == StatementSplitter.scannerSplit(sql, dialect: .postgres))
+        #expect(PostgresParsedScript.split(sql) == (try StatementSplitter.scannerSplit(sql, dialect: .postgres)))
     }
 
     @Test func chunkCutsAnywhereChangeNothing() throws {

@@ -17,18 +17,36 @@ import Synchronization
 /// rows. A statement whose tree holds a node type without a proved layout is classified from
 /// JSON on its own.
 enum PostgresParsedScript {
+    /// The statements of `sql`, or nil when the script needs the scanner path.
+    static func split(_ sql: String) -> [SQLStatement]? {
+        run(sql, chunkSize: defaultChunkSize, cutAtAnyLineEnd: false, classify: false)?.map(\.statement)
+    }
+
     /// The classified statements of `sql`, or nil when the script needs the scanner path.
     ///
     /// `chunkSize` and `cutAtAnyLineEnd` are for tests, which cut small chunks at every `;` that
     /// ends a line (inside bodies and strings too) to show that failed cuts change nothing.
     static func splitAndClassify(
-        _ sql: String, chunkSize: Int = 256 * 1024, cutAtAnyLineEnd: Bool = false
+        _ sql: String, chunkSize: Int = defaultChunkSize, cutAtAnyLineEnd: Bool = false
     ) -> [ClassifiedStatement]? {
+        run(sql, chunkSize: chunkSize, cutAtAnyLineEnd: cutAtAnyLineEnd, classify: true)?.map { statement, kind in
+            guard let kind else { return PostgresClassifier.classify(statement) }
+            return ClassifiedStatement(
+                statement: statement, type: kind.type, category: StatementTypes.category(of: kind.type),
+                tables: kind.tables, transactional: kind.transactional)
+        }
+    }
+
+    static let defaultChunkSize = 256 * 1024
+
+    private static func run(
+        _ sql: String, chunkSize: Int, cutAtAnyLineEnd: Bool, classify: Bool
+    ) -> [(statement: SQLStatement, kind: Kind?)]? {
         var collector = StatementCollector(source: sql)
         let utf8 = collector.utf8
         guard !utf8.contains(0) else { return nil }
         let chunks = cuts(utf8, from: collector.scriptStart, chunkSize: chunkSize, anyLineEnd: cutAtAnyLineEnd)
-        let parsed = parseChunks(utf8, chunks)
+        let parsed = parseChunks(utf8, chunks, classify: classify)
         // Join chunks whose cut did not stand, in order.
         var items: [Item] = []
         var index = 0
@@ -41,44 +59,40 @@ enum PostgresParsedScript {
                 guard end < chunks.count, chunks[end].upperBound - chunks[index].lowerBound <= max(4 * chunkSize, 1 << 20) else {
                     return nil
                 }
-                result = parse(utf8, chunks[index].lowerBound..<chunks[end].upperBound)
+                result = parse(utf8, chunks[index].lowerBound..<chunks[end].upperBound, classify: classify)
             }
             if result!.hasCopyFromStdin { return nil }
             items += result!.items
             index = end + 1
         }
-        // Statements, then classifications: from the parse, or from JSON where the parse left one out.
-        var classified: [ClassifiedStatement] = []
-        classified.reserveCapacity(items.count)
+        var statements: [(statement: SQLStatement, kind: Kind?)] = []
+        statements.reserveCapacity(items.count)
         for (position, item) in items.enumerated() {
             var end = item.end
             if end == nil {
-                // The script's last statement has no `;`: its end is its last token's.
+                // The script's last statement has no `;`: its end is its last token's, which the
+                // scanner path finds (it takes a text, such as this one, that the parser path cannot).
                 guard position == items.count - 1,
-                      let tail = try? StatementSplitter.split(String(decoding: utf8[item.start...], as: UTF8.self), dialect: .postgres),
+                      let tail = try? StatementSplitter.scannerSplit(String(decoding: utf8[item.start...], as: UTF8.self), dialect: .postgres),
                       tail.count == 1 else { return nil }
                 end = item.start + tail[0].end
             }
             collector.append(start: item.start, end: end!)
-            let statement = collector.statements[collector.statements.count - 1]
-            if let kind = item.kind {
-                classified.append(ClassifiedStatement(
-                    statement: statement, type: kind.type, category: StatementTypes.category(of: kind.type),
-                    tables: kind.tables, transactional: kind.transactional))
-            } else {
-                classified.append(PostgresClassifier.classify(statement))
-            }
+            statements.append((collector.statements[collector.statements.count - 1], item.kind))
         }
-        return classified
+        return statements
     }
+
+    typealias Kind = (type: String, tables: [String], transactional: Bool)
 
     /// One statement found by the parser: where it lies and what it is.
     struct Item {
         var start: Int
         /// One past its `;`; nil for a last statement without one.
         var end: Int?
-        /// Nil when the statement's tree holds a node type without a proved layout.
-        var kind: (type: String, tables: [String], transactional: Bool)?
+        /// Nil when not classifying, or when the statement's tree holds a node type without a
+        /// proved layout.
+        var kind: Kind?
     }
 
     struct ChunkResult {
@@ -133,16 +147,16 @@ enum PostgresParsedScript {
     }
 
     /// Every chunk parsed, on every core when there are several; nil for a chunk that failed.
-    private static func parseChunks(_ utf8: [UInt8], _ chunks: [Range<Int>]) -> [ChunkResult?] {
+    private static func parseChunks(_ utf8: [UInt8], _ chunks: [Range<Int>], classify: Bool) -> [ChunkResult?] {
         let workers = min(ProcessInfo.processInfo.activeProcessorCount, chunks.count)
-        guard workers > 1 else { return chunks.map { parse(utf8, $0) } }
+        guard workers > 1 else { return chunks.map { parse(utf8, $0, classify: classify) } }
         let next = Atomic<Int>(0)
         let results = Mutex<[ChunkResult?]>(Array(repeating: nil, count: chunks.count))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
                 let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
                 guard index < chunks.count else { return }
-                let result = parse(utf8, chunks[index])
+                let result = parse(utf8, chunks[index], classify: classify)
                 results.withLock { $0[index] = result }
             }
         }
@@ -150,7 +164,7 @@ enum PostgresParsedScript {
     }
 
     /// One chunk parsed; nil if PostgreSQL cannot parse it.
-    static func parse(_ utf8: [UInt8], _ range: Range<Int>) -> ChunkResult? {
+    static func parse(_ utf8: [UInt8], _ range: Range<Int>, classify: Bool) -> ChunkResult? {
         var text = Array(utf8[range])
         text.append(0)
         let outcome = text.withUnsafeBufferPointer { buffer in
@@ -159,10 +173,12 @@ enum PostgresParsedScript {
                 let items = statements.map { statement -> Item in
                     let start = firstToken(utf8, from: range.lowerBound + statement.location)
                     let end = statement.length > 0 ? range.lowerBound + statement.location + statement.length + 1 : nil
-                    guard let found = reader.relations(of: statement.node), let node = PgRawValue(node: statement.node) else {
+                    let node = PgRawValue(node: statement.node)
+                    // psql sends the rows after COPY … FROM STDIN itself: the scanner path refuses them.
+                    if node?.tag == "CopyStmt", node?["is_from"]?.bool == true, node?["filename"] == nil { copyFromStdin = true }
+                    guard classify, let node, let found = reader.relations(of: statement.node) else {
                         return Item(start: start, end: end, kind: nil)
                     }
-                    if node.tag == "CopyStmt", node["is_from"]?.bool == true, node["filename"] == nil { copyFromStdin = true }
                     return Item(start: start, end: end, kind: (
                         PostgresClassifier.statementType(node),
                         PostgresClassifier.tables(node, relations: found.relations, ctes: found.ctes),

@@ -14,7 +14,7 @@ public enum SQLClassifier {
     public static func classify(_ sql: String, dialect: SQLDialect, schema: String? = nil) throws -> [ClassifiedStatement] {
         // PostgreSQL's parser splits and classifies a script that parses in one pass.
         if dialect == .postgres, let classified = PostgresParsedScript.splitAndClassify(sql) { return classified }
-        let statements = try StatementSplitter.split(sql, dialect: dialect)
+        let statements = try StatementSplitter.scannerSplit(sql, dialect: dialect)
         return classify(statements, dialect: dialect, schema: schema)
     }
 

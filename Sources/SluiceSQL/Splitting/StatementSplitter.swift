@@ -13,6 +13,15 @@ public enum StatementSplitter {
     ///   identifier, comment, dollar quote or body begins, or (PostgreSQL) where a psql
     ///   meta-command or `COPY … FROM STDIN` stands; nothing else.
     public static func split(_ sql: String, dialect: SQLDialect) throws -> [SQLStatement] {
+        // A PostgreSQL script that parses is cut where the parser ends each statement, in one
+        // pass (see PostgresParsedScript); anything else goes to the scanner, which explains
+        // what is wrong.
+        if dialect == .postgres, let statements = PostgresParsedScript.split(sql) { return statements }
+        return try scannerSplit(sql, dialect: dialect)
+    }
+
+    /// The split by SQLite's rule or PostgreSQL's scanner, never by PostgreSQL's parser.
+    static func scannerSplit(_ sql: String, dialect: SQLDialect) throws -> [SQLStatement] {
         try split(sql, dialect: dialect, postgresWindowSize: 64 * 1024, postgresGuess: nil)
     }
 
