@@ -60,6 +60,8 @@ import Testing
             + "CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC\n SELECT 1;\n SELECT 2;\nEND;\n"
             + "CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO a VALUES (1);\n INSERT INTO b VALUES (2));\n"
         for size in [1, 16, 100, 700, 4096] {
+            let crlf = withCRLF(sql)
+            try expectSame(PostgresParsedScript.splitAndClassify(crlf, chunkSize: size), crlf, "CRLF, chunks of \(size) bytes")
             try expectSame(PostgresParsedScript.splitAndClassify(sql, chunkSize: size, cutAtAnyLineEnd: true), sql, "chunks of \(size) bytes")
             try expectSame(PostgresParsedScript.splitAndClassify(sql, chunkSize: size), sql, "chunks of \(size) bytes")
         }

@@ -29,31 +29,28 @@ enum PostgresParsedScript {
     static func splitAndClassify(
         _ sql: String, chunkSize: Int = defaultChunkSize, cutAtAnyLineEnd: Bool = false
     ) -> [ClassifiedStatement]? {
-        run(sql, chunkSize: chunkSize, cutAtAnyLineEnd: cutAtAnyLineEnd, classify: true)?.map { statement, kind in
-            guard let kind else { return PostgresClassifier.classify(statement) }
-            return ClassifiedStatement(
-                statement: statement, type: kind.type, category: StatementTypes.category(of: kind.type),
-                tables: kind.tables, transactional: kind.transactional)
-        }
+        run(sql, chunkSize: chunkSize, cutAtAnyLineEnd: cutAtAnyLineEnd, classify: true)
     }
 
-    static let defaultChunkSize = 256 * 1024
+    /// Small enough that a chunk's parse tree is still in the core's cache when it is read.
+    static let defaultChunkSize = 64 * 1024
 
+    /// The statements, classified if `classify` (else with an empty type).
     private static func run(
         _ sql: String, chunkSize: Int, cutAtAnyLineEnd: Bool, classify: Bool
-    ) -> [(statement: SQLStatement, kind: Kind?)]? {
-        var collector = StatementCollector(source: sql)
-        let utf8 = collector.utf8
+    ) -> [ClassifiedStatement]? {
+        let utf8 = Array(sql.utf8)
         guard !utf8.contains(0) else { return nil }
-        let chunks = cuts(utf8, from: collector.scriptStart, chunkSize: chunkSize, anyLineEnd: cutAtAnyLineEnd)
+        let chunks = cuts(utf8, from: LineIndex.byteOrderMarkLength(utf8), chunkSize: chunkSize, anyLineEnd: cutAtAnyLineEnd)
         let parsed = parseChunks(utf8, chunks, classify: classify)
         // Join chunks whose cut did not stand, in order.
-        var items: [Item] = []
+        var statements: [ClassifiedStatement] = []
+        var lineBreaks = 0  // Before the chunk at hand.
         var index = 0
         while index < chunks.count {
             var result = parsed[index]
             var end = index
-            while !(result?.isComplete(last: end == chunks.count - 1) ?? false) {
+            while !(result?.complete ?? false) {
                 end += 1
                 // A script that does not parse gives up after a bounded amount of parsing.
                 guard end < chunks.count, chunks[end].upperBound - chunks[index].lowerBound <= max(4 * chunkSize, 1 << 20) else {
@@ -61,46 +58,28 @@ enum PostgresParsedScript {
                 }
                 result = parse(utf8, chunks[index].lowerBound..<chunks[end].upperBound, classify: classify)
             }
-            if result!.hasCopyFromStdin { return nil }
-            items += result!.items
-            index = end + 1
-        }
-        var statements: [(statement: SQLStatement, kind: Kind?)] = []
-        statements.reserveCapacity(items.count)
-        for (position, item) in items.enumerated() {
-            var end = item.end
-            if end == nil {
-                // The script's last statement has no `;`: its end is its last token's, which the
-                // scanner path finds (it takes a text, such as this one, that the parser path cannot).
-                guard position == items.count - 1,
-                      let tail = try? StatementSplitter.scannerSplit(String(decoding: utf8[item.start...], as: UTF8.self), dialect: .postgres),
-                      tail.count == 1 else { return nil }
-                end = item.start + tail[0].end
+            guard let result, !result.hasCopyFromStdin else { return nil }
+            let first = statements.count
+            if statements.isEmpty { statements = result.statements } else { statements += result.statements }
+            // Number statements across chunks, and make their lines the script's.
+            for position in first..<statements.count {
+                statements[position].statement.index = position
+                statements[position].statement.line += lineBreaks
             }
-            collector.append(start: item.start, end: end!)
-            statements.append((collector.statements[collector.statements.count - 1], item.kind))
+            lineBreaks += result.lineBreaks
+            index = end + 1
         }
         return statements
     }
 
-    typealias Kind = (type: String, tables: [String], transactional: Bool)
-
-    /// One statement found by the parser: where it lies and what it is.
-    struct Item {
-        var start: Int
-        /// One past its `;`; nil for a last statement without one.
-        var end: Int?
-        /// Nil when not classifying, or when the statement's tree holds a node type without a
-        /// proved layout.
-        var kind: Kind?
-    }
-
     struct ChunkResult {
-        var items: [Item]
+        /// Numbered from 0, and their lines counted from 1, within the chunk.
+        var statements: [ClassifiedStatement]
+        /// How many line breaks the chunk holds (chunks start at the start of a line).
+        var lineBreaks = 0
+        /// Whether the chunk ended between statements (or at the end of the script).
+        var complete: Bool
         var hasCopyFromStdin: Bool
-
-        /// Whether the chunk ended between statements (a chunk that ends the script may end mid-statement).
-        func isComplete(last: Bool) -> Bool { last || items.last.map { $0.end != nil } ?? true }
     }
 
     /// Chunk boundaries: about every `chunkSize` bytes, just after a `;` that ends a line and is
@@ -117,8 +96,9 @@ enum PostgresParsedScript {
                 cut += 1
             }
             guard cut < utf8.count - 1 else { break }
-            chunks.append(chunkStart..<(cut + 2))
-            chunkStart = cut + 2
+            let next = utf8[cut + 1] == 0x0A ? cut + 2 : cut + 3  // Past the LF or CRLF.
+            chunks.append(chunkStart..<next)
+            chunkStart = next
         }
         if chunkStart < utf8.count || chunks.isEmpty { chunks.append(chunkStart..<utf8.count) }
         return chunks
@@ -131,10 +111,17 @@ enum PostgresParsedScript {
         "UPDATE", "VACUUM", "WITH",
     ].map { Array($0.utf8) }
 
-    /// Whether `utf8[at]` is a `;` ending a line that a statement or comment follows.
+    /// Whether `utf8[at]` is a `;` ending a line (LF or CRLF) that a statement or comment follows.
     static func isCut(_ utf8: [UInt8], at: Int) -> Bool {
-        guard utf8[at] == UInt8(ascii: ";"), utf8[at + 1] == UInt8(ascii: "\n") else { return false }
-        let line = at + 2
+        guard utf8[at] == UInt8(ascii: ";") else { return false }
+        let line: Int
+        if utf8[at + 1] == 0x0A {
+            line = at + 2
+        } else if utf8[at + 1] == 0x0D, at + 2 < utf8.count, utf8[at + 2] == 0x0A {
+            line = at + 3
+        } else {
+            return false
+        }
         guard line + 1 < utf8.count else { return false }
         if utf8[line] == UInt8(ascii: "-") && utf8[line + 1] == UInt8(ascii: "-") { return true }
         if utf8[line] == UInt8(ascii: "/") && utf8[line + 1] == UInt8(ascii: "*") { return true }
@@ -163,31 +150,57 @@ enum PostgresParsedScript {
         return results.withLock { $0 }
     }
 
-    /// One chunk parsed; nil if PostgreSQL cannot parse it.
+    /// One chunk parsed into positioned (and, if `classify`, classified) statements; nil if
+    /// PostgreSQL cannot parse it.
     static func parse(_ utf8: [UInt8], _ range: Range<Int>, classify: Bool) -> ChunkResult? {
         var text = Array(utf8[range])
         text.append(0)
+        // Lines and columns within the chunk, which starts at the start of a line (the NUL at its
+        // end is no line break).
+        let lines = LineIndex(utf8: text)
         let outcome = text.withUnsafeBufferPointer { buffer in
-            PgRawTree.parse(UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)) { statements, reader in
-                var copyFromStdin = false
-                let items = statements.map { statement -> Item in
-                    let start = firstToken(utf8, from: range.lowerBound + statement.location)
-                    let end = statement.length > 0 ? range.lowerBound + statement.location + statement.length + 1 : nil
-                    let node = PgRawValue(node: statement.node)
-                    // psql sends the rows after COPY … FROM STDIN itself: the scanner path refuses them.
-                    if node?.tag == "CopyStmt", node?["is_from"]?.bool == true, node?["filename"] == nil { copyFromStdin = true }
-                    guard classify, let node, let found = reader.relations(of: statement.node) else {
-                        return Item(start: start, end: end, kind: nil)
+            PgRawTree.parse(UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)) { parsed, reader -> ChunkResult? in
+                var result = ChunkResult(statements: [], lineBreaks: lines.lineCount - 1, complete: true, hasCopyFromStdin: false)
+                result.statements.reserveCapacity(parsed.count)
+                for raw in parsed {
+                    let start = firstToken(utf8, from: range.lowerBound + raw.location)
+                    var end = range.lowerBound + raw.location + raw.length + 1
+                    if raw.length == 0 {
+                        // A statement without its `;`: the chunk cannot end here unless the script does,
+                        // and then the statement ends at its last token, which the scanner path finds.
+                        guard range.upperBound == utf8.count else {
+                            result.complete = false
+                            return result
+                        }
+                        guard let tail = try? StatementSplitter.scannerSplit(String(decoding: utf8[start...], as: UTF8.self), dialect: .postgres),
+                              tail.count == 1 else { return nil }
+                        end = start + tail[0].end
                     }
-                    return Item(start: start, end: end, kind: (
-                        PostgresClassifier.statementType(node),
-                        PostgresClassifier.tables(node, relations: found.relations, ctes: found.ctes),
-                        PostgresClassifier.isTransactional(node)))
+                    let position = lines.position(ofByteOffset: start - range.lowerBound)
+                    let statement = SQLStatement(
+                        index: result.statements.count, text: String(decoding: utf8[start..<end], as: UTF8.self),
+                        start: start, end: end, line: position.line, column: position.column)
+                    let node = reader.layoutIndex(of: raw.node).map { PgRawValue(node: raw.node, layout: $0) }
+                    // psql sends the rows after COPY … FROM STDIN itself: the scanner path refuses them.
+                    if node?.tag == "CopyStmt", node?["is_from"]?.bool == true, node?["filename"] == nil {
+                        result.hasCopyFromStdin = true
+                    }
+                    guard classify else {
+                        result.statements.append(ClassifiedStatement(statement: statement, type: "", category: .other, tables: [], transactional: true))
+                        continue
+                    }
+                    // A tree holding a node type without a proved layout is classified from JSON.
+                    guard let node, let found = reader.relations(of: raw.node) else {
+                        result.statements.append(PostgresClassifier.classify(statement))
+                        continue
+                    }
+                    result.statements.append(PostgresClassifier.classify(
+                        statement, node: node, tables: PostgresClassifier.tables(node, relations: found.relations, ctes: found.ctes)))
                 }
-                return ChunkResult(items: items, hasCopyFromStdin: copyFromStdin)
+                return result
             }
         }
-        return try? outcome.get()
+        return (try? outcome.get()) ?? nil
     }
 
     /// The first byte at or after `offset` that is not whitespace or part of a comment: where

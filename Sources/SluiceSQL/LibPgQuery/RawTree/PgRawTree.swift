@@ -78,12 +78,23 @@ enum PgRawTree {
     struct Reader {
         /// Layout index + 1 per tag; 0 when not yet looked up, -1 when there is no proved layout.
         private var cache = [Int16](repeating: 0, count: Tags.capacity)
-        private let list = Tags.listTag.load(ordering: .relaxed)
+        let listTag = Tags.listTag.load(ordering: .relaxed)
+        /// The relation walk's stack, kept between statements.
+        private var stack: [UnsafeRawPointer] = []
+
+        mutating func takeStack() -> [UnsafeRawPointer] {
+            var taken: [UnsafeRawPointer] = []
+            swap(&taken, &stack)
+            taken.removeAll(keepingCapacity: true)
+            return taken
+        }
+
+        mutating func returnStack(_ used: [UnsafeRawPointer]) { stack = used }
 
         /// The index in ``PgRawLayouts/all`` of the node's layout, or nil if it has no proved one.
         mutating func layoutIndex(of node: UnsafeRawPointer) -> Int? {
             let tag = Int(node.load(as: Int32.self))
-            guard tag > 0, tag < cache.count else { return nil }
+            guard tag > 0, tag < Tags.capacity else { return nil }
             var entry = cache[tag]
             if entry == 0 {
                 entry = Int16(Tags.layoutIndex(forTag: tag, node: node).map { $0 + 1 } ?? -1)
@@ -92,7 +103,7 @@ enum PgRawTree {
             return entry > 0 ? Int(entry) - 1 : nil
         }
 
-        func isList(_ node: UnsafeRawPointer) -> Bool { node.load(as: Int32.self) == list }
+        func isList(_ node: UnsafeRawPointer) -> Bool { node.load(as: Int32.self) == listTag }
 
         /// Calls `body` with each item of a `List` (`{ NodeTag type; int length; int max_length;
         /// ListCell *elements; … }`, each cell one pointer wide).

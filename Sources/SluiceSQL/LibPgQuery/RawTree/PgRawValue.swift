@@ -26,17 +26,20 @@ struct PgRawValue: PgTreeNode {
         storage = .node(pointer, layout: layout)
     }
 
+    /// The node at `pointer`, whose layout the caller has looked up.
+    init(node pointer: UnsafeRawPointer, layout: Int) { storage = .node(pointer, layout: layout) }
+
     private init(_ storage: Storage) { self.storage = storage }
 
     var tag: String? {
-        if case .node(_, let layout) = storage { return PgRawLayouts.all[layout].name }
+        if case .node(_, let layout) = storage { return PgRawShape.shared.names[layout] }
         return nil
     }
 
     subscript(_ key: StaticString) -> PgRawValue? {
         guard case .node(let pointer, let layout) = storage else { return nil }
         let name = key.withUTF8Buffer { String(decoding: $0, as: UTF8.self) }
-        guard let field = PgRawLayouts.all[layout].field(name) else { return nil }
+        guard let field = PgRawShape.shared.fieldsByName[layout][name] else { return nil }
         let at = field.offset
         switch field.kind {
         case .node, .list:
@@ -70,7 +73,7 @@ struct PgRawValue: PgTreeNode {
     var string: String? {
         switch storage {
         case .text(let text): return text
-        case .node(let pointer, let layout) where PgRawLayouts.all[layout].name == "String":
+        case .node(let pointer, let layout) where PgRawShape.shared.names[layout] == "String":
             return pointer.load(fromByteOffset: 8, as: UnsafePointer<CChar>?.self).map { String(cString: $0) }
         default: return nil
         }
