@@ -26,13 +26,14 @@ import Testing
         for (type, problems) in proof.mismatches.sorted(by: { $0.key < $1.key }) {
             Issue.record("\(type) disagrees with the JSON output: \(problems.joined(separator: "; "))")
         }
-        let text = PgLayoutGenerator.render(layouts, proved: proof.proved, enumNames: enumNames)
+        let text = PgLayoutGenerator.render(layouts, proved: proof.proved, enumNames: enumNames, version: try PgLayoutGenerator.libraryVersion())
         if ProcessInfo.processInfo.environment["SLUICE_RECORD_LAYOUTS"] == "1" {
             try text.write(to: Self.generatedPath, atomically: true, encoding: .utf8)
         } else {
             let current = try String(contentsOf: Self.generatedPath, encoding: .utf8)
             #expect(current == text, "PgRawLayouts.generated.swift is stale: run SLUICE_RECORD_LAYOUTS=1 swift test --filter PgRawLayoutTests")
         }
+        #expect(PgRawTree.isAvailable, "the parser path is off: the library is not the one the layouts were proved against")
         // What migrations are made of must take the fast path.
         for name in ["RangeVar", "CreateStmt", "ColumnDef", "Constraint", "TypeName", "IndexStmt", "IndexElem",
                      "AlterTableStmt", "AlterTableCmd", "InsertStmt", "UpdateStmt", "DeleteStmt", "SelectStmt",

@@ -39,6 +39,7 @@ enum PostgresParsedScript {
     private static func run(
         _ sql: String, chunkSize: Int, cutAtAnyLineEnd: Bool, classify: Bool
     ) -> [ClassifiedStatement]? {
+        guard PgRawTree.isAvailable else { return nil }
         let utf8 = Array(sql.utf8)
         guard !utf8.contains(0) else { return nil }
         let chunks = cuts(utf8, from: LineIndex.byteOrderMarkLength(utf8), chunkSize: chunkSize, anyLineEnd: cutAtAnyLineEnd)

@@ -2,6 +2,8 @@
 // output (SLUICE_RECORD_LAYOUTS=1 swift test --filter PgRawLayoutTests). Do not edit.
 // Format: see PgRawLayout.decode and PgRawLayout.decodeEnums.
 enum PgRawLayouts {
+    /// The libpg_query these layouts were proved against (its PG_VERSION_NUM).
+    static let libraryVersion = 150001
     static let all: [PgRawLayout] = PgRawLayout.decode(layoutTable)
     static let enumNames: [String: [Int32: String]] = PgRawLayout.decodeEnums(enumTable)
 

@@ -13,6 +13,17 @@ import Synchronization
 /// The tree lives in a libpg_query memory context that ``parse(_:_:)`` opens and frees around
 /// its body: nothing read from it may outlive the body except copied values.
 enum PgRawTree {
+    /// Whether the loaded libpg_query is the version the layouts were proved against (a
+    /// different one could lay its nodes out differently, so the parser path is then not taken).
+    static let isAvailable: Bool = {
+        let result = pg_query_parse("SELECT 1")
+        defer { pg_query_free_parse_result(result) }
+        guard let tree = result.parse_tree else { return false }
+        // {"version":150001,"stmts":[…]}
+        let prefix = "{\"version\":\(PgRawLayouts.libraryVersion),"
+        return String(cString: tree).hasPrefix(prefix) && !PgRawLayouts.all.isEmpty
+    }()
+
     struct Failure: Error, Sendable {
         var message: String
         /// Byte offset in the parsed text (converted from PostgreSQL's character cursor).
