@@ -114,8 +114,6 @@ enum PgRawTree {
             return entry > 0 ? Int(entry) - 1 : nil
         }
 
-        func isList(_ node: UnsafeRawPointer) -> Bool { node.load(as: Int32.self) == listTag }
-
         /// Calls `body` with each item of a `List` (`{ NodeTag type; int length; int max_length;
         /// ListCell *elements; … }`, each cell one pointer wide).
         static func forEachItem(ofList node: UnsafeRawPointer, _ body: (UnsafeRawPointer?) -> Void) {
