@@ -1,6 +1,7 @@
 // Splits and classifies large migration scripts, beside a baseline measured in the same run:
 // libpg_query's own `pg_query_split_with_scanner` (PostgreSQL) and SQLite preparing the script
-// statement by statement (SQLite). Release build:
+// statement by statement (SQLite). A PostgreSQL script that parses is split and classified by
+// one raw parse, in chunks on every core (see PostgresParsedScript). Release build:
 //   swift run -c release sluice-sql-bench [POSTGRES_MB] [REPEATS] [SQLITE_MB]
 // SQLite classification applies each schema change to an in-memory copy, and SQLite reloads
 // the whole schema on ALTER TABLE: cost grows with the tables created so far, so the SQLite
