@@ -70,6 +70,18 @@ import Testing
         #expect(try t.ws.planChecks(issue: issue.id, by: t.admin).allSatisfy { $0.status == .success })
         try t.runUntilIdle()
         #expect(try t.tasks(issue.id).first?.status == .done)
+
+        // A project may let warnings through (only its managers may say so); an ERROR still holds.
+        #expect(throws: SluiceError.self) { try t.ws.setProjectPolicy(by: t.dev, project: "P", allowWarnings: true) }
+        #expect(try t.ws.setProjectPolicy(by: t.admin, project: "P", allowWarnings: true).allowWarnings)
+        let warned = try t.issue([("test", [("w", 0, "CREATE TABLE nokey2 (a TEXT);", [], nil)])])
+        let failing = try t.issue([("test", [("e", 0, "INSERT INTO missing_table VALUES (1);", [], nil)])])
+        try t.runUntilIdle()
+        #expect(try t.tasks(warned.id).first?.status == .done)
+        let failingTasks = try t.tasks(failing.id)
+        let failingChecks = try t.ws.planChecks(issue: failing.id, by: t.admin)
+        #expect(failingTasks.first?.status == .notStarted, "\(failingTasks) \(failingChecks)")
+        #expect(failingTasks.first?.waitingCause?.contains("failed checks: dry run ERROR") == true)
     }
 
     @Test func laterSpecsOnTheSameDatabaseDryRunAfterTheEarlierOnes() throws {

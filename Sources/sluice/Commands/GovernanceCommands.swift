@@ -152,17 +152,22 @@ struct SettingsCommand: ParsableCommand {
 }
 
 struct ProjectSetCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "set", abstract: "Change a project's approval options.")
+    static let configuration = CommandConfiguration(commandName: "set", abstract: "Change a project's approval and rollout options.")
     @OptionGroup var global: GlobalOptions
     @Argument var key: String
     @Option(help: "true or false: may the creator of an issue approve it?") var allowSelfApproval: Bool?
     @Option(help: "true or false: resolve an issue when its last stage finishes.") var autoResolve: Bool?
+    @Option(help: "true or false: may an automatic stage start while a plan check has a WARNING? (an ERROR always holds it)")
+    var allowWarnings: Bool?
     func run() throws {
         try runCommand {
             let ctx = try CommandContext(global)
             let p = try ctx.workspace.setProjectPolicy(by: try ctx.principal(), project: key, allowSelfApproval: allowSelfApproval,
-                                                       autoResolve: autoResolve)
-            try ctx.emit(p) { "Project \(p.key): self-approval \(p.allowSelfApproval ? "allowed" : "not allowed"), auto-resolve \(p.autoResolve ? "on" : "off")." }
+                                                       autoResolve: autoResolve, allowWarnings: allowWarnings)
+            try ctx.emit(p) {
+                "Project \(p.key): self-approval \(p.allowSelfApproval ? "allowed" : "not allowed"), auto-resolve \(p.autoResolve ? "on" : "off"), "
+                    + "plan-check warnings \(p.allowWarnings ? "allowed" : "hold automatic stages")."
+            }
         }
     }
 }
