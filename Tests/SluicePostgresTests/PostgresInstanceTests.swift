@@ -69,5 +69,15 @@ import Testing
         #expect(rule("COMMIT;") == .transactionControl("COMMIT"))
         #expect(rule("SAVEPOINT a;") == .transactional)
         #expect(rule("this is not sql") == .transactional)
+        #expect(rule("REINDEX DATABASE app;") == .outsideTransaction("REINDEX DATABASE/SYSTEM"))
+        #expect(rule("REINDEX TABLE t;") == .transactional)
+        #expect(rule("ALTER DATABASE app SET TABLESPACE fast;") == .outsideTransaction("ALTER DATABASE … SET TABLESPACE"))
+        #expect(rule("ALTER DATABASE app SET work_mem = '8MB';") == .transactional)
+        #expect(rule("CLUSTER;") == .outsideTransaction("CLUSTER of every table"))
+        #expect(rule("CLUSTER t USING i;") == .transactional)
+        #expect(rule("ALTER SUBSCRIPTION s REFRESH PUBLICATION;") == .outsideTransaction("ALTER SUBSCRIPTION … REFRESH PUBLICATION"))
+        #expect(rule("DROP SUBSCRIPTION s;") == .outsideTransaction("DROP SUBSCRIPTION"))
+        #expect(rule("ROLLBACK TO SAVEPOINT a;") == .transactional)
+        #expect(rule("START TRANSACTION;") == .transactionControl("START"))
     }
 }
