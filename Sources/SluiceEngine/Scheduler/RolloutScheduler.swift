@@ -325,7 +325,9 @@ public final class RolloutScheduler: @unchecked Sendable {
                     for id in canceled { running[id]?.cancel() }
                 }
             }
-            if Date().timeIntervalSince(lastBeat) >= 2 {
+            // Leases of running tasks are renewed every 2 s (they last 15 s); an idle runner only
+            // says it is alive, every 5 s, so that a watching TUI is not woken for nothing.
+            if Date().timeIntervalSince(lastBeat) >= (running.isEmpty ? 5 : 2) {
                 lastBeat = Date()
                 let now = lastBeat.timeIntervalSince1970
                 try? workspace.store.write { db in

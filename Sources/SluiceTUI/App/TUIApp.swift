@@ -38,13 +38,19 @@ public enum TUIApp {
         }
         defer { signalSources.forEach { $0.cancel() } }
 
-        let watcher = try LiveWatcher(metastorePath: workspace.store.path) { store.enqueue(.workspaceChanged) }
-        var scheduler: RolloutScheduler?
-        if config.runScheduler {
-            let s = try RolloutScheduler(workspace: workspace, options: .init(workers: 4, pollInterval: 0.25))
-            s.setObserver { _ in watcher.poke() }
-            store.bridge.onRunsQueued = { s.poke() }
-            scheduler = s
+        // The in-process scheduler makes a pass when the metastore changes (the watcher sees every
+        // commit, this process's and others', within 0.15 s) and otherwise every 2 s, for what
+        // only time brings (a scheduled task's start, an expired lease): an idle TUI stays idle.
+        let scheduler = config.runScheduler
+            ? try RolloutScheduler(workspace: workspace, options: .init(workers: 4, pollInterval: 2))
+            : nil
+        let watcher = try LiveWatcher(metastorePath: workspace.store.path) {
+            store.enqueue(.workspaceChanged)
+            scheduler?.poke()
+        }
+        if let scheduler {
+            scheduler.setObserver { _ in watcher.poke() }
+            store.bridge.onRunsQueued = { scheduler.poke() }
         }
 
         // ncurses learns of a resize only through SIGWINCH; whoever started us may have left it
