@@ -1,8 +1,10 @@
 /// Cuts a migration script into statements exactly where its database would.
 ///
 /// SQLite scripts are cut by SQLite's own rule (`sqlite3_complete`, which knows trigger bodies);
-/// PostgreSQL scripts by PostgreSQL's own scanner (through libpg_query) and psql's rule for where a
-/// statement ends, which knows dollar quoting, nested comments and `BEGIN ATOMIC` bodies.
+/// PostgreSQL scripts by PostgreSQL's own parser where the script parses (see
+/// `PostgresParsedScript`), else by its scanner (through libpg_query) and psql's rule for where a
+/// statement ends, which knows dollar quoting, nested comments and `BEGIN ATOMIC` bodies; the two
+/// agree wherever both apply (`PostgresParsedScriptTests` and the fuzz target hold them to it).
 /// Statements with nothing but whitespace and comments are dropped and the rest numbered densely
 /// from 0. A byte-order mark at the very start is skipped. See ``SQLStatement`` for what a
 /// statement's text covers.
