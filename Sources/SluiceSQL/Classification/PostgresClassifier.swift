@@ -65,22 +65,44 @@ enum PostgresClassifier {
     /// Bytebase-style type of a raw statement node.
     static func statementType<Node: PgTreeNode>(_ node: Node) -> String {
         guard let tag = node.tag else { return "UNKNOWN" }
+        if let type = typeByTag[tag] { return type }
         switch tag {
-        case "CreateStmt": return "CREATE_TABLE"
         case "CreateTableAsStmt": return node["objtype"]?.string == "OBJECT_MATVIEW" ? "CREATE_MATERIALIZED_VIEW" : "CREATE_TABLE_AS"
         case "AlterTableStmt": return "ALTER_" + objectName(node["objtype"]?.string, default: "TABLE")
-        case "IndexStmt": return "CREATE_INDEX"
         case "DropStmt": return "DROP_" + objectName(node["removeType"]?.string, default: "OBJECT")
         case "RenameStmt": return "RENAME_" + objectName(node["renameType"]?.string, default: "OBJECT")
+        case "SelectStmt": return node["intoClause"] == nil ? "SELECT" : "CREATE_TABLE_AS"
+        case "CreateFunctionStmt": return node["is_procedure"]?.bool == true ? "CREATE_PROCEDURE" : "CREATE_FUNCTION"
+        case "GrantStmt": return node["is_grant"]?.bool == true ? "GRANT" : "REVOKE"
+        case "GrantRoleStmt": return node["is_grant"]?.bool == true ? "GRANT" : "REVOKE"
+        case "VariableSetStmt": return node["kind"]?.string == "VAR_RESET" ? "RESET" : "SET"
+        case "TransactionStmt": return transactionType(node["kind"]?.string)
+        case "VacuumStmt": return node["is_vacuumcmd"]?.bool == true ? "VACUUM" : "ANALYZE"
+        default: return simpleType(tag)
+        }
+    }
+
+    /// Node types whose statement type depends on a field, not on the tag alone.
+    private static let fieldDependentTags: Set<String> = ["CreateTableAsStmt", "AlterTableStmt", "DropStmt", "RenameStmt", "SelectStmt", "CreateFunctionStmt", "GrantStmt", "GrantRoleStmt", "VariableSetStmt", "TransactionStmt", "VacuumStmt"]
+
+    /// The statement type of every other statement node type, worked out once.
+    private static let typeByTag: [String: String] = Dictionary(
+        uniqueKeysWithValues: PgRawLayouts.all.map(\.name)
+            .filter { $0.hasSuffix("Stmt") && !fieldDependentTags.contains($0) }
+            .map { ($0, simpleType($0)) })
+
+    /// The statement type of a node type whose fields do not matter.
+    private static func simpleType(_ tag: String) -> String {
+        switch tag {
+        case "CreateStmt": return "CREATE_TABLE"
+        case "IndexStmt": return "CREATE_INDEX"
         case "InsertStmt": return "INSERT"
         case "UpdateStmt": return "UPDATE"
         case "DeleteStmt": return "DELETE"
         case "MergeStmt": return "MERGE"
-        case "SelectStmt": return node["intoClause"] == nil ? "SELECT" : "CREATE_TABLE_AS"
         case "TruncateStmt": return "TRUNCATE"
         case "CopyStmt": return "COPY"
         case "ViewStmt": return "CREATE_VIEW"
-        case "CreateFunctionStmt": return node["is_procedure"]?.bool == true ? "CREATE_PROCEDURE" : "CREATE_FUNCTION"
         case "CreateTrigStmt": return "CREATE_TRIGGER"
         case "CreateSeqStmt": return "CREATE_SEQUENCE"
         case "AlterSeqStmt": return "ALTER_SEQUENCE"
@@ -92,15 +114,10 @@ enum PostgresClassifier {
         case "CreatedbStmt": return "CREATE_DATABASE"
         case "DropdbStmt": return "DROP_DATABASE"
         case "CommentStmt": return "COMMENT"
-        case "GrantStmt": return node["is_grant"]?.bool == true ? "GRANT" : "REVOKE"
-        case "GrantRoleStmt": return node["is_grant"]?.bool == true ? "GRANT" : "REVOKE"
-        case "VariableSetStmt": return node["kind"]?.string == "VAR_RESET" ? "RESET" : "SET"
         case "VariableShowStmt": return "SHOW"
-        case "TransactionStmt": return transactionType(node["kind"]?.string)
         case "DoStmt": return "DO"
         case "CallStmt": return "CALL"
         case "ExplainStmt": return "EXPLAIN"
-        case "VacuumStmt": return node["is_vacuumcmd"]?.bool == true ? "VACUUM" : "ANALYZE"
         case "ReindexStmt": return "REINDEX"
         case "ClusterStmt": return "CLUSTER"
         case "LockStmt": return "LOCK"
