@@ -47,21 +47,14 @@ struct PgRawLayout: Sendable {
     /// Whether `PgRawLayoutTests` proved this layout against libpg_query's JSON output.
     let proved: Bool
 
-    /// Offsets of the fields that hold child nodes (node pointers and lists), for walking.
-    let children: [(offset: Int, isList: Bool)]
-
     init(_ name: String, proved: Bool, _ fields: [Field]) {
         self.name = name
         self.fields = fields
         self.proved = proved
-        self.children = fields.compactMap { field in
-            switch field.kind {
-            case .node: (field.offset, false)
-            case .list: (field.offset, true)
-            default: nil
-            }
-        }
     }
+
+    /// Offsets of the fields that hold child nodes (node pointers and lists), for walking.
+    var childOffsets: [Int] { fields.filter { $0.kind == .node || $0.kind == .list }.map(\.offset) }
 
     func field(_ name: String) -> Field? { fields.first { $0.name == name } }
 }

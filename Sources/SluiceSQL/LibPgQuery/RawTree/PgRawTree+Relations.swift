@@ -87,11 +87,11 @@ final class PgRawShape: @unchecked Sendable {
         var offsets: [Int32] = []
         for layout in all {
             starts.append(Int32(offsets.count))
-            offsets += layout.children.map { Int32($0.offset) }
+            offsets += layout.childOffsets.map { Int32($0) }
             // An embedded struct's children lie where they lie in that struct.
             for field in layout.fields where field.kind == .embedded {
-                let inner = all.first { $0.name == field.typeName }?.children ?? []
-                offsets += inner.map { Int32(field.offset + $0.offset) }
+                let inner = all.first { $0.name == field.typeName }?.childOffsets ?? []
+                offsets += inner.map { Int32(field.offset + $0) }
             }
         }
         starts.append(Int32(offsets.count))

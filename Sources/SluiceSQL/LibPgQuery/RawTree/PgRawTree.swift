@@ -24,10 +24,10 @@ enum PgRawTree {
         return String(cString: tree).hasPrefix(prefix) && !PgRawLayouts.all.isEmpty
     }()
 
+    /// PostgreSQL's complaint. Where it stands is not kept: a script that does not parse goes
+    /// to the scanner path, which locates the problem itself.
     struct Failure: Error, Sendable {
         var message: String
-        /// Byte offset in the parsed text (converted from PostgreSQL's character cursor).
-        var offset: Int
     }
 
     /// One `RawStmt`: the statement node and where the parser says the statement lies.
@@ -50,16 +50,14 @@ enum PgRawTree {
         if let buffer = result.stderr_buffer { free(buffer) }
         if let error = result.error {
             defer { pg_query_free_error(error) }
-            let message = error.pointee.message.map { String(cString: $0) } ?? "syntax error"
-            let cursor = Int(error.pointee.cursorpos)
-            return .failure(Failure(message: message, offset: byteOffset(ofCharacter: cursor, in: text)))
+            return .failure(Failure(message: error.pointee.message.map { String(cString: $0) } ?? "syntax error"))
         }
         var statements: [Statement] = []
         if let tree = result.tree.map(UnsafeRawPointer.init) {
             Tags.learn(list: tree.load(as: Int32.self))
             Reader.forEachItem(ofList: tree) { item in
                 guard let item else { return }
-                Tags.learn(rawStmt: item.load(as: Int32.self))
+                if statements.isEmpty { Tags.learn(rawStmt: item.load(as: Int32.self)) }
                 // RawStmt { NodeTag type; Node *stmt; int stmt_location; int stmt_len; }
                 guard let node = item.load(fromByteOffset: 8, as: UnsafeRawPointer?.self) else { return }
                 statements.append(Statement(
@@ -69,18 +67,6 @@ enum PgRawTree {
         }
         var reader = Reader()
         return .success(body(statements, &reader))
-    }
-
-    /// PostgreSQL's error cursor counts characters from 1; we speak in UTF-8 byte offsets.
-    private static func byteOffset(ofCharacter cursor: Int, in text: UnsafePointer<CChar>) -> Int {
-        var offset = 0
-        var characters = 0
-        while characters < cursor - 1, text[offset] != 0 {
-            offset += 1
-            while UInt8(bitPattern: text[offset]) & 0xC0 == 0x80 { offset += 1 }
-            characters += 1
-        }
-        return offset
     }
 
     /// Reads nodes of one tree: which layout a node has, its fields, its children. It keeps its
