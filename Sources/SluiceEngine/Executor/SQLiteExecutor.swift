@@ -38,24 +38,36 @@ public struct SQLiteExecutor: TargetDriver {
             } else {
                 try conn.execute("BEGIN IMMEDIATE")
             }
-            try conn.execute(MigrationHistory.createSQL)
-            if let already = try MigrationHistory.fetchAll(conn, where: "workspace = ? AND taskId = ? AND status = 'DONE'",
-                                                          [.text(job.workspaceId), .integer(job.taskId)]).first {
-                try? conn.execute("ROLLBACK")
-                return .done("already recorded in \(job.database.ref) history (#\(already.id)); not applied again")
-            }
-            if let version = job.schemaVersion, !version.isEmpty,
-               let prior = try MigrationHistory.fetchAll(conn, where: "version = ? AND status = 'DONE'", [.text(version)]).first {
+            try MigrationHistory.prepare(conn, workspace: job.workspaceId, seal: job.seal)
+            // The fence: once another runner settled this attempt (its lease had passed), it may never commit.
+            if try MigrationHistory.isFenced(conn, workspace: job.workspaceId, taskRun: job.runId) {
                 if !conn.isAutocommit { try? conn.execute("ROLLBACK") }
-                let message = "version \(version) is already applied to \(job.database.ref) (history #\(prior.id), \(prior.appliedAt))"
+                return .fenced("this attempt's lease had passed and another runner settled it; nothing was applied by it")
+            }
+            switch try TaskHistoryCheck.check(try MigrationHistory.fetchAll(
+                conn, where: "status = 'DONE' AND ((workspace = ? AND taskId = ?) OR version = ?)",
+                [.text(job.workspaceId), .integer(job.taskId), job.schemaVersion.map(SQLiteValue.text) ?? .null]), job: job, sink: sink) {
+            case .alreadyApplied(let message):
+                if !conn.isAutocommit { try? conn.execute("ROLLBACK") }
+                return .done(message)
+            case .versionTaken(let message):
+                if !conn.isAutocommit { try? conn.execute("ROLLBACK") }
                 sink.info(message)
                 return .failed(message)
+            case .proceed(let untrusted):
+                for r in untrusted {
+                    try conn.query("UPDATE \(MigrationHistory.table) SET status = 'TAMPERED' WHERE id = ?", [.integer(r.id)])
+                }
             }
+            let fingerprint = try MigrationHistory.fingerprint(conn)
             let before = try SchemaSnapshot.dump(conn)
             if job.type != .baseline {
                 try runStatements(job, conn: conn, lines: lines, sink: sink, cancel: cancel)
             } else {
                 sink.info("BASELINE: recording the live schema without running SQL")
+            }
+            guard try MigrationHistory.fingerprint(conn) == fingerprint else {
+                throw SluiceError.failure(TaskHistoryCheck.reachedHistory)
             }
             let after = try SchemaSnapshot.dump(conn)
             let duration = Date().timeIntervalSince(started) * 1000
@@ -63,7 +75,7 @@ public struct SQLiteExecutor: TargetDriver {
                 id: 0, version: job.schemaVersion, type: job.type.rawValue, status: "DONE", statement: job.sql,
                 checksum: job.sheetSHA256, schemaBefore: before, schemaAfter: after, durationMs: duration,
                 issueId: job.issueId, taskId: job.taskId, taskRunId: job.runId, workspace: job.workspaceId,
-                appliedBy: job.createdBy, appliedAt: MigrationHistory.timestamp()))
+                appliedBy: job.createdBy, appliedAt: MigrationHistory.timestamp()), seal: job.seal)
             if !conn.isAutocommit { try conn.execute("COMMIT") }
             sink.info("committed: change and history row recorded in \(job.database.ref)")
             return .done(String(format: "applied in %.1f ms", duration))
@@ -121,19 +133,34 @@ public struct SQLiteExecutor: TargetDriver {
         try SchemaSnapshot.dump(SQLiteConnection(path: database.location))
     }
 
-    /// The committed record of a task run, if the target has one (crash reconciliation).
-    public func recordedRun(_ database: TargetDatabase, workspace: String, run: Int64) throws -> MigrationRecord? {
-        let conn = try SQLiteConnection(path: database.location)
-        return try MigrationHistory.record(conn, workspace: workspace, taskRun: run)
+    /// Fences a task run out of the target (it can never commit there afterwards) and returns
+    /// its record if it committed before. Waits at most `waitMs` for the write lock, which a
+    /// stalled runner still in its transaction holds: then throws ``FenceBusy``.
+    public func fence(_ database: TargetDatabase, workspace: String, task: Int64, run: Int64, seal: HistorySeal, waitMs: Int) throws -> MigrationRecord? {
+        let conn = try SQLiteConnection(path: database.location, busyTimeoutMs: Int32(waitMs))
+        do { try conn.execute("BEGIN IMMEDIATE") } catch let e as SQLiteError where e.code & 0xff == SQLITE_BUSY || e.code & 0xff == SQLITE_LOCKED {
+            throw FenceBusy(database: database.ref.description)
+        }
+        do {
+            try MigrationHistory.prepare(conn, workspace: workspace, seal: seal)
+            try MigrationHistory.fence(conn, workspace: workspace, taskRun: run)
+            let record = try MigrationHistory.record(conn, workspace: workspace, taskRun: run)
+            try conn.execute("COMMIT")
+            return record
+        } catch {
+            try? conn.execute("ROLLBACK")
+            throw error
+        }
     }
 
     /// Accepts the live schema as version `version` without running anything.
-    public func baseline(_ database: TargetDatabase, version: String, workspace: String, by actor: String) throws -> MigrationRecord {
+    public func baseline(_ database: TargetDatabase, version: String, workspace: String, by actor: String, seal: HistorySeal) throws -> MigrationRecord {
         let conn = try SQLiteConnection(path: database.location)
         try conn.execute("BEGIN IMMEDIATE")
         do {
-            try conn.execute(MigrationHistory.createSQL)
-            if let prior = try MigrationHistory.fetchAll(conn, where: "version = ? AND status = 'DONE'", [.text(version)]).first {
+            try MigrationHistory.prepare(conn, workspace: workspace, seal: seal)
+            if let prior = try MigrationHistory.fetchAll(conn, where: "version = ? AND status = 'DONE' AND workspace = ?", [.text(version), .text(workspace)])
+                .first(where: { seal.integrity(of: $0, workspace: workspace) == .verified }) {
                 throw SluiceError.precondition("version \(version) is already recorded on \(database.ref) (history #\(prior.id))",
                                                hint: "Pick a new version for the baseline.")
             }
@@ -141,7 +168,7 @@ public struct SQLiteExecutor: TargetDriver {
             try MigrationHistory.insert(conn, MigrationRecord(
                 id: 0, version: version, type: SpecType.baseline.rawValue, status: "DONE", statement: "", checksum: PasswordHasher.sha256Hex(""),
                 schemaBefore: schema, schemaAfter: schema, durationMs: 0, issueId: nil, taskId: nil, taskRunId: nil,
-                workspace: workspace, appliedBy: actor, appliedAt: MigrationHistory.timestamp()))
+                workspace: workspace, appliedBy: actor, appliedAt: MigrationHistory.timestamp()), seal: seal)
             try conn.execute("COMMIT")
             return try MigrationHistory.fetchAll(conn).last ?? { throw SluiceError.failure("baseline not recorded") }()
         } catch {

@@ -4,14 +4,14 @@ import Foundation
 public enum SchemaSnapshot {
     static let historyTable = "sluice_migration_history"
 
-    /// SQLite: every table, index, view and trigger (but SQLite's and Sluice's own), ordered by kind
+    /// SQLite: every table, index, view and trigger (but SQLite's and Sluice's own `sluice_*`), ordered by kind
     /// then name, with whitespace runs collapsed outside quotes.
     static func dump(_ conn: SQLiteConnection) throws -> String {
         let rows = try conn.query("""
             SELECT type, name, sql FROM sqlite_schema
-            WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' AND name <> ? AND tbl_name <> ?
+            WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'sluice\\_%' ESCAPE '\\' AND tbl_name NOT LIKE 'sluice\\_%' ESCAPE '\\'
             ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 WHEN 'view' THEN 2 ELSE 3 END, name
-            """, [.text(historyTable), .text(historyTable)])
+            """)
         return rows.map { row in
             "\(normalise(row[2].text ?? ""));\n"
         }.joined()

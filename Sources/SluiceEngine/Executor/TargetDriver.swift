@@ -9,10 +9,12 @@ public protocol TargetDriver: Sendable {
     func history(_ database: TargetDatabase) throws -> [MigrationRecord]
     /// The normalised schema dump of the live database.
     func liveSchema(_ database: TargetDatabase) throws -> String
-    /// The committed history row of a task run, if any (crash reconciliation).
-    func recordedRun(_ database: TargetDatabase, workspace: String, run: Int64) throws -> MigrationRecord?
+    /// Settles a task run whose runner stopped (crash reconciliation): fences it out of the target,
+    /// so it can never commit there afterwards, and returns its history row if it committed before.
+    /// Throws ``FenceBusy`` when the target's lock cannot be had within `waitMs`.
+    func fence(_ database: TargetDatabase, workspace: String, task: Int64, run: Int64, seal: HistorySeal, waitMs: Int) throws -> MigrationRecord?
     /// Records the live schema as `version` without running anything.
-    func baseline(_ database: TargetDatabase, version: String, workspace: String, by actor: String) throws -> MigrationRecord
+    func baseline(_ database: TargetDatabase, version: String, workspace: String, by actor: String, seal: HistorySeal) throws -> MigrationRecord
     /// Runs `sql` for real inside a transaction that is always rolled back. Gives up (outcome
     /// `.timedOut`) after `timeLimit` seconds.
     func dryRun(_ database: TargetDatabase, sql: String, timeLimit: Double, cancel: CancellationHandle) -> DryRunReport

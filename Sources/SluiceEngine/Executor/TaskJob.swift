@@ -13,6 +13,8 @@ public struct TaskJob: Sendable {
     public var type: SpecType
     public var schemaVersion: String?
     public var createdBy: String
+    /// Seals the history row the run writes, and checks the rows it finds.
+    public var seal: HistorySeal
 }
 
 /// How a run ended.
@@ -20,6 +22,8 @@ public enum ExecutionOutcome: Sendable, Equatable {
     case done(String)
     case failed(String)
     case canceled(String)
+    /// The target refused the run: its lease had passed and another runner settled the attempt.
+    case fenced(String)
 }
 
 /// Receives the live log of a run and lets the executor declare it non-transactional.

@@ -2,30 +2,31 @@ import Foundation
 import GRDB
 
 extension RolloutScheduler {
-    /// Finds runs left RUNNING by a runner that is gone (its process died, or its heartbeat is
-    /// older than the lease) and settles them from the target's history (DESIGN §4):
-    /// recorded → DONE; not recorded → FAILED and a new attempt queued; outside a transaction →
-    /// FAILED, to be verified by a person.
+    /// Finds runs left RUNNING by a runner that is gone (its process died, or the run's lease
+    /// passed unrenewed) and settles them from the target's history: first the run is fenced out
+    /// of the target (it can never commit there afterwards), then its record decides: recorded →
+    /// DONE; not recorded → FAILED and a new attempt queued; outside a transaction → FAILED, to be
+    /// verified by a person. A target still locked by the stalled run is tried again next pass.
     func reconcileOrphans() throws {
         let now = Date().timeIntervalSince1970
         struct Candidate: Sendable {
             var run: Int64, task: Int64, runner: String?, nonTransactional: Bool
-            var pid: Int?, host: String?, heartbeat: Double?
+            var pid: Int?, host: String?, leaseUntil: Double?
         }
         let candidates = try workspace.store.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT r.id, r.task, r.runner, r.nonTransactional, w.pid, w.host, w.heartbeatAt
+                SELECT r.id, r.task, r.runner, r.nonTransactional, w.pid, w.host, r.leaseUntil
                 FROM taskRun r LEFT JOIN runner w ON w.id = r.runner
                 WHERE r.status = 'RUNNING' AND (r.runner IS NULL OR r.runner <> ?)
                 """, arguments: [runnerId]).map { row in
                 Candidate(run: row["id"], task: row["task"], runner: row["runner"], nonTransactional: row["nonTransactional"],
-                          pid: row["pid"], host: row["host"], heartbeat: row["heartbeatAt"])
+                          pid: row["pid"], host: row["host"], leaseUntil: row["leaseUntil"])
             }
         }
         for c in candidates {
-            var dead = (c.heartbeat ?? 0) < now - RolloutScheduler.leaseSeconds
+            var dead = (c.leaseUntil ?? 0) < now
             if !dead, let pid = c.pid, c.host == host, kill(pid_t(pid), 0) != 0, errno == ESRCH { dead = true }
-            guard dead else { continue }
+            guard dead, (fenceRetryAt[c.run] ?? 0) <= now else { continue }
             try settle(run: c.run, task: c.task, runner: c.runner, nonTransactional: c.nonTransactional)
         }
         // Forget runners that are long gone (now and then: it is a write).
@@ -47,11 +48,17 @@ extension RolloutScheduler {
             verdict = .failed("interrupted outside a transaction: verify before retrying")
         } else if let database {
             do {
-                if try TargetDrivers.driver(for: database.engine).recordedRun(database, workspace: workspaceId, run: run) != nil {
+                let record = try TargetDrivers.driver(for: database.engine).fence(database, workspace: workspaceId, task: task, run: run,
+                                                                                  seal: seal, waitMs: 2000)
+                if let record, seal.integrity(of: record, workspace: workspaceId) == .verified {
                     verdict = .done("recovered after the runner stopped: the change had committed")
                 } else {
-                    verdict = .failedRetry("interrupted, rolled back")
+                    verdict = .failedRetry("interrupted, rolled back (the stalled attempt is fenced out of \(database.ref): it can never commit there)")
                 }
+            } catch is FenceBusy {
+                // The stalled runner's transaction still holds the target: settle it once that ends.
+                fenceRetryAt[run] = Date().timeIntervalSince1970 + 1
+                return
             } catch {
                 verdict = .failed("interrupted; could not check \(database.ref) (\(error)): verify before retrying")
             }

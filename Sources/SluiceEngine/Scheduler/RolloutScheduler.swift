@@ -13,7 +13,8 @@ public enum SchedulerEvent: Sendable, Equatable {
 /// wakes the loop at once; other processes' changes are noticed by a short poll.
 /// Claims are transactional with a lease, so several runners can share one workspace.
 public final class RolloutScheduler: @unchecked Sendable {
-    /// A runner whose heartbeat is older than this is presumed dead and its runs are reconciled.
+    /// How long a claim lasts unless renewed (the default of `Options.leaseSeconds`); a run whose
+    /// lease has passed is settled by another runner, and its own runner is fenced out of the target.
     public static let leaseSeconds: Double = 15
 
     public struct Options: Sendable {
@@ -21,9 +22,12 @@ public final class RolloutScheduler: @unchecked Sendable {
         public var workers: Int
         /// How often to look for work queued by other processes.
         public var pollInterval: Double
-        public init(workers: Int = 8, pollInterval: Double = 0.1) {
+        /// How long this runner's claims last unless renewed (renewed every third of it, at most every 2 s).
+        public var leaseSeconds: Double
+        public init(workers: Int = 8, pollInterval: Double = 0.1, leaseSeconds: Double = RolloutScheduler.leaseSeconds) {
             self.workers = max(1, workers)
             self.pollInterval = pollInterval
+            self.leaseSeconds = max(0.5, leaseSeconds)
         }
     }
 
@@ -31,6 +35,7 @@ public final class RolloutScheduler: @unchecked Sendable {
     let workspace: Workspace
     let options: Options
     let workspaceId: String
+    let seal: HistorySeal
     let host: String
     private let cond = NSCondition()
     private var inFlight: [Int64: CancellationHandle] = [:]
@@ -42,6 +47,8 @@ public final class RolloutScheduler: @unchecked Sendable {
     private var loopThread: Thread?
     /// Touched only by the loop thread.
     var lastRunnerCleanup: Double = 0
+    /// Runs whose fence found the target still locked, and when to try again (loop thread only).
+    var fenceRetryAt: [Int64: Double] = [:]
     private let observerLock = NSLock()
     private var observer: (@Sendable (SchedulerEvent) -> Void)?
 
@@ -50,6 +57,7 @@ public final class RolloutScheduler: @unchecked Sendable {
         self.options = options
         self.runnerId = UUID().uuidString.lowercased()
         self.workspaceId = try workspace.workspaceId()
+        self.seal = try workspace.historySeal()
         self.host = ProcessInfo.processInfo.hostName
     }
 
@@ -196,7 +204,7 @@ public final class RolloutScheduler: @unchecked Sendable {
             for (row, task) in picked {
                 let runId: Int64 = row["runId"]
                 try db.execute(sql: "UPDATE taskRun SET status = 'RUNNING', runner = ?, startedAt = ?, leaseUntil = ? WHERE id = ? AND status = 'PENDING'",
-                               arguments: [runnerId, now, now + RolloutScheduler.leaseSeconds, runId])
+                               arguments: [runnerId, now, now + options.leaseSeconds, runId])
                 guard db.changesCount == 1 else { continue }
                 try db.execute(sql: "UPDATE task SET status = 'RUNNING' WHERE id = ?", arguments: [task.id])
                 jobs.append(try makeJob(db, runId: runId, attempt: row["attempt"], createdBy: row["createdBy"], task: task))
@@ -216,7 +224,8 @@ public final class RolloutScheduler: @unchecked Sendable {
         else { throw SluiceError.failure("task #\(task.id) vanished while being claimed") }
         return TaskJob(workspaceId: workspaceId, runId: runId, taskId: task.id, attempt: attempt, issueId: task.issue,
                        database: database, sql: row["content"], sheetSHA256: row["sha256"],
-                       type: SpecType(rawValue: row["type"]) ?? .migrate, schemaVersion: row["schemaVersion"], createdBy: createdBy)
+                       type: SpecType(rawValue: row["type"]) ?? .migrate, schemaVersion: row["schemaVersion"], createdBy: createdBy,
+                       seal: seal)
     }
 
     private func dispatch(_ job: TaskJob) {
@@ -232,22 +241,33 @@ public final class RolloutScheduler: @unchecked Sendable {
         let thread = Thread { [self] in
             PhaseTimings.record("sched.threadStart", since: dispatched)
             let outcome = TargetDrivers.driver(for: job.database.engine).execute(job, sink: sink, cancel: handle)
-            let status: TaskRunStatus
+            var status: TaskRunStatus
             let message: String
             switch outcome {
             case .done(let m): status = .done; message = m
             case .failed(let m): status = .failed; message = m
             case .canceled(let m): status = .canceled; message = m
+            case .fenced(let m): status = .failed; message = m
             }
             let finishing = PhaseTimings.now()
             do {
-                try workspace.store.write { db in
-                    // Only the lease holder may end the run.
-                    guard try String.fetchOne(db, sql: "SELECT runner FROM taskRun WHERE id = ? AND status = 'RUNNING'", arguments: [job.runId]) == runnerId
-                    else { return }
+                status = try workspace.store.write { db in
+                    // Only the lease holder may end the run. A runner that lost its lease (stalled past it) says
+                    // what it found in the run's log and leaves the outcome the other runner recorded: the fence
+                    // guarantees it committed nothing after that runner settled the run.
+                    guard let row = try Row.fetchOne(db, sql: "SELECT runner, status FROM taskRun WHERE id = ?", arguments: [job.runId]) else { return status }
+                    let recorded = TaskRunStatus(rawValue: row["status"]) ?? status
+                    guard recorded == .running, row["runner"] as String? == runnerId else {
+                        try sink.drain(db)
+                        try workspace.appendLog(db, run: job.runId, kind: "INFO", message:
+                            "this runner resumed after its lease had passed; the run had been settled as \(recorded.rawValue) by another runner. "
+                            + "What this runner saw: \(message)")
+                        return recorded
+                    }
                     try sink.drain(db)
                     try workspace.appendLog(db, run: job.runId, kind: status.rawValue, message: message)
                     try workspace.finishRun(db, run: job.runId, status: status, message: message)
+                    return status
                 }
             } catch {
                 workspace.logger.error("could not record the end of run \(job.runId): \(error)")
@@ -325,15 +345,15 @@ public final class RolloutScheduler: @unchecked Sendable {
                     for id in canceled { running[id]?.cancel() }
                 }
             }
-            // Leases of running tasks are renewed every 2 s (they last 15 s); an idle runner only
-            // says it is alive, every 5 s, so that a watching TUI is not woken for nothing.
-            if Date().timeIntervalSince(lastBeat) >= (running.isEmpty ? 5 : 2) {
+            // Leases of running tasks are renewed every third of the lease (at most every 2 s); an idle
+            // runner only says it is alive, every 5 s, so that a watching TUI is not woken for nothing.
+            if Date().timeIntervalSince(lastBeat) >= (running.isEmpty ? min(5, options.leaseSeconds / 3) : min(2, options.leaseSeconds / 3)) {
                 lastBeat = Date()
                 let now = lastBeat.timeIntervalSince1970
                 try? workspace.store.write { db in
                     try db.execute(sql: "UPDATE runner SET heartbeatAt = ? WHERE id = ?", arguments: [now, runnerId])
                     try db.execute(sql: "UPDATE taskRun SET leaseUntil = ? WHERE runner = ? AND status = 'RUNNING'",
-                                   arguments: [now + RolloutScheduler.leaseSeconds, runnerId])
+                                   arguments: [now + options.leaseSeconds, runnerId])
                 }
             }
         }

@@ -7,14 +7,22 @@ public struct DriftReport: Sendable, Codable, Equatable {
     public var diff: String
     /// Why there is nothing to compare, when there is not.
     public var note: String?
+    /// History rows of this workspace whose seal does not verify (forged or altered), by id.
+    public var tampered: [Int64] = []
 }
 
 extension Workspace {
-    /// The migration history recorded inside the target.
+    /// The seal of this workspace's history rows, keyed by its secret (created on first use).
+    func historySeal() throws -> HistorySeal {
+        HistorySeal(workspaceKey: try WorkspaceKey.load(WorkspaceKey.file(besideMetastore: Workspace.metastorePath(home: home)), create: true))
+    }
+
+    /// The migration history recorded inside the target, each row's seal checked.
     public func history(_ ref: DatabaseRef, by actor: Principal) throws -> [MigrationRecord] {
         let database = try self.database(ref)
+        let seal = try historySeal(), id = try workspaceId()
         do {
-            return try TargetDrivers.driver(for: database.engine).history(database)
+            return seal.check(try TargetDrivers.driver(for: database.engine).history(database), workspace: id)
         } catch let e as SluiceError {
             throw e
         } catch {
@@ -25,16 +33,22 @@ extension Workspace {
     /// Compares the live schema of each database (or one) with the schema its history last recorded.
     public func drift(_ ref: DatabaseRef?, by actor: Principal) throws -> [DriftReport] {
         let targets = try ref.map { [try database($0)] } ?? databases()
+        let seal = try historySeal(), id = try workspaceId()
         return targets.map { d in
             let executor = TargetDrivers.driver(for: d.engine)
             do {
-                let history = try executor.history(d).filter { $0.status == "DONE" }
+                let rows = seal.check(try executor.history(d), workspace: id)
+                let tampered = rows.filter { $0.integrity == .tampered }.map(\.id)
+                let warning = tampered.isEmpty ? nil
+                    : "tampering: history row(s) \(tampered.map { "#\($0)" }.joined(separator: ", ")) do not verify (forged or altered) and are ignored"
+                // The recorded schema is the last row Sluice can vouch for (this workspace's, or another's it cannot check).
+                let history = rows.filter { $0.status == "DONE" && $0.integrity != .tampered }
                 guard let last = history.last else {
-                    return DriftReport(database: d.ref.description, drifted: false, diff: "", note: "no recorded schema yet")
+                    return DriftReport(database: d.ref.description, drifted: false, diff: "", note: warning ?? "no recorded schema yet", tampered: tampered)
                 }
                 let live = try executor.liveSchema(d)
                 let diff = SchemaSnapshot.diff(last.schemaAfter, live)
-                return DriftReport(database: d.ref.description, drifted: !diff.isEmpty, diff: diff, note: nil)
+                return DriftReport(database: d.ref.description, drifted: !diff.isEmpty, diff: diff, note: warning, tampered: tampered)
             } catch {
                 return DriftReport(database: d.ref.description, drifted: false, diff: "", note: "cannot read: \(error)")
             }
@@ -48,7 +62,8 @@ extension Workspace {
         try store.read { db in try require(.instancesManage, actor, to: "baseline databases", db) }
         let database = try self.database(ref)
         do {
-            return try TargetDrivers.driver(for: database.engine).baseline(database, version: version, workspace: try workspaceId(), by: actor.email)
+            return try TargetDrivers.driver(for: database.engine).baseline(database, version: version, workspace: try workspaceId(), by: actor.email,
+                                                                              seal: try historySeal())
         } catch let e as SluiceError {
             throw e
         } catch {

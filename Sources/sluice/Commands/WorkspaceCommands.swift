@@ -56,12 +56,14 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Return once nothing is runnable and nothing is running.") var untilIdle = false
     @Option(help: "Maximum tasks executing at once in this process.") var workers: Int = 8
+    @Option(help: "Seconds a claim on a task lasts unless this runner renews it; past it another runner settles the task and fences this one out.")
+    var lease: Double = RolloutScheduler.leaseSeconds
     @Flag(help: "Print nothing per task.") var quiet = false
 
     func run() throws {
         try runCommand {
             let ctx = try CommandContext(global)
-            let scheduler = try RolloutScheduler(workspace: ctx.workspace, options: .init(workers: workers))
+            let scheduler = try RolloutScheduler(workspace: ctx.workspace, options: .init(workers: workers, leaseSeconds: lease))
             let json = global.json
             if !quiet {
                 scheduler.setObserver { event in

@@ -9,19 +9,41 @@ extension PostgresDriver {
         try Self.withConnection(database) { try PostgresSchemaSnapshot.dump($0) }
     }
 
-    public func recordedRun(_ database: TargetDatabase, workspace: String, run: Int64) throws -> MigrationRecord? {
+    /// Ends the stalled run's server session (its transaction rolls back), then, holding the task's
+    /// advisory lock, fences the run and reads its record: a run that had not committed by then never will.
+    public func fence(_ database: TargetDatabase, workspace: String, task: Int64, run: Int64, seal: HistorySeal, waitMs: Int) throws -> MigrationRecord? {
         try Self.withConnection(database) { conn in
-            try PostgresMigrationHistory.fetchAll(conn, where: "workspace = $1 AND task_run_id = $2", [workspace, "\(run)"]).first
+            conn.dirty = true
+            let name = Self.sessionName(workspace: workspace, run: run)
+            let stalled = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1 AND pid <> pg_backend_pid()"
+            _ = try conn.execute("SELECT pg_terminate_backend(pid) FROM (\(stalled)) s", [name])
+            let deadline = Date().addingTimeInterval(Double(waitMs) / 1000)
+            while try !conn.execute(stalled, [name]).rows.isEmpty && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+            try conn.execute("BEGIN")
+            do {
+                try conn.execute("SET LOCAL lock_timeout = \(max(1, waitMs))")
+                try PostgresMigrationHistory.prepare(conn, workspace: workspace, seal: seal)
+                try conn.execute("SELECT pg_advisory_xact_lock(\(PostgresMigrationHistory.lockKey(workspace: workspace, task: task)))")
+                try conn.execute("INSERT INTO \(PostgresMigrationHistory.fenceTable) (workspace, task_run_id, fenced_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                                 [workspace, "\(run)", MigrationHistory.timestamp()])
+                let record = try PostgresMigrationHistory.fetchAll(conn, where: "workspace = $1 AND task_run_id = $2", [workspace, "\(run)"]).first
+                try conn.execute("COMMIT")
+                return record
+            } catch let e as PostgresError where e.sqlState == "55P03" {
+                _ = try? conn.execute("ROLLBACK")
+                throw FenceBusy(database: database.ref.description)
+            }
         }
     }
 
-    public func baseline(_ database: TargetDatabase, version: String, workspace: String, by actor: String) throws -> MigrationRecord {
+    public func baseline(_ database: TargetDatabase, version: String, workspace: String, by actor: String, seal: HistorySeal) throws -> MigrationRecord {
         try Self.withConnection(database) { conn in
             try conn.execute("BEGIN")
-            try PostgresMigrationHistory.ensure(conn)
+            try PostgresMigrationHistory.prepare(conn, workspace: workspace, seal: seal)
             // One baseline at a time per database: a second waits here, then sees the first's version.
             try conn.execute("LOCK TABLE \(PostgresMigrationHistory.table) IN SHARE ROW EXCLUSIVE MODE")
-            if let prior = try PostgresMigrationHistory.fetchAll(conn, where: "version = $1 AND status = 'DONE'", [version]).first {
+            if let prior = try PostgresMigrationHistory.fetchAll(conn, where: "version = $1 AND status = 'DONE' AND workspace = $2", [version, workspace])
+                .first(where: { seal.integrity(of: $0, workspace: workspace) == .verified }) {
                 try conn.execute("ROLLBACK")
                 throw SluiceError.precondition("version \(version) is already recorded on \(database.ref) (history #\(prior.id))",
                                                hint: "Pick a new version for the baseline.")
@@ -30,7 +52,7 @@ extension PostgresDriver {
             let id = try PostgresMigrationHistory.insert(conn, MigrationRecord(
                 id: 0, version: version, type: SpecType.baseline.rawValue, status: "DONE", statement: "",
                 checksum: PasswordHasher.sha256Hex(""), schemaBefore: schema, schemaAfter: schema, durationMs: 0, issueId: nil,
-                taskId: nil, taskRunId: nil, workspace: workspace, appliedBy: actor, appliedAt: MigrationHistory.timestamp()))
+                taskId: nil, taskRunId: nil, workspace: workspace, appliedBy: actor, appliedAt: MigrationHistory.timestamp()), seal: seal)
             try conn.execute("COMMIT")
             guard let record = try PostgresMigrationHistory.fetchAll(conn, where: "id = $1", ["\(id)"]).first else {
                 throw SluiceError.failure("baseline not recorded")

@@ -87,30 +87,46 @@ public struct PostgresDriver: TargetDriver {
                 sink.markNonTransactional()
                 sink.info("\(outside.joined(separator: ", ")) cannot run in a transaction: running statement by statement outside one")
             }
-            // Round trip 1: the task's timeouts, its transaction, whether the history table exists.
+            // Round trip 1: the task's timeouts and session name (a fence finds a stalled run by it), its
+            // transaction, the task's advisory lock (a fence takes it too, so one of them sees the other's
+            // work), whether the history tables are current.
+            let key = PostgresMigrationHistory.lockKey(workspace: job.workspaceId, task: job.taskId)
             let setup = try conn.executeBatch("SET lock_timeout = \(target.lockTimeoutMs); SET statement_timeout = \(target.statementTimeoutMs);"
-                + (nonTransactional ? " " : " BEGIN; ") + PostgresMigrationHistory.existsSQL)
-            let hasHistory = setup.last?.rows.first?.first == "t"
-            lap("2 setup")
-            // Round trip 2: this task's and this version's earlier records (or the history table created), and the schema before.
-            let snapshot = PostgresSchemaSnapshot.batch(conn)
-            let priorSQL = hasHistory
-                ? try PostgresMigrationHistory.priorSQL(conn, workspace: job.workspaceId, task: job.taskId, version: job.schemaVersion)
-                : PostgresMigrationHistory.createSQL
-            let results = try conn.executeBatch(priorSQL + ";\n" + snapshot.sql)
-            let prior: PostgresMigrationHistory.Prior = hasHistory
-                ? PostgresMigrationHistory.prior(results[0].rows, workspace: job.workspaceId, task: job.taskId, version: job.schemaVersion)
-                : (nil, nil)
-            if let already = prior.task {
-                if !conn.isIdle { try conn.execute("ROLLBACK") }
-                return .done("already recorded in \(ref) history (#\(already.id)); not applied again")
+                + " SET application_name = \(try conn.literal(Self.sessionName(workspace: job.workspaceId, run: job.runId)));"
+                + (nonTransactional ? " " : " BEGIN; ") + "SELECT pg_advisory_xact_lock(\(key)); " + PostgresMigrationHistory.currentSQL)
+            if setup.last?.rows.first?.first != "t" {
+                try PostgresMigrationHistory.prepare(conn, workspace: job.workspaceId, seal: job.seal)
             }
-            if let version = job.schemaVersion, let done = prior.version {
+            lap("2 setup")
+            // Round trip 2: the fence, this task's and this version's earlier records, the fingerprint of
+            // Sluice's tables, and the schema before.
+            let snapshot = PostgresSchemaSnapshot.batch(conn)
+            let ws = try conn.literal(job.workspaceId)
+            let results = try conn.executeBatch(
+                "SELECT EXISTS (SELECT 1 FROM \(PostgresMigrationHistory.fenceTable) WHERE workspace = \(ws) AND task_run_id = \(job.runId));\n"
+                + (try PostgresMigrationHistory.priorSQL(conn, workspace: job.workspaceId, task: job.taskId, version: job.schemaVersion)) + ";\n"
+                + PostgresMigrationHistory.fingerprintSQL + ";\n" + snapshot.sql)
+            if results[0].rows.first?.first == "t" {
                 if !conn.isIdle { try conn.execute("ROLLBACK") }
-                let message = "version \(version) is already applied to \(ref) (history #\(done.id), \(done.appliedAt))"
+                return .fenced("this attempt's lease had passed and another runner settled it; nothing was applied by it")
+            }
+            var marked = false
+            switch TaskHistoryCheck.check(PostgresMigrationHistory.records(results[1].rows), job: job, sink: sink) {
+            case .alreadyApplied(let message):
+                if !conn.isIdle { try conn.execute("ROLLBACK") }
+                return .done(message)
+            case .versionTaken(let message):
+                if !conn.isIdle { try conn.execute("ROLLBACK") }
                 sink.info(message)
                 return .failed(message)
+            case .proceed(let untrusted):
+                for r in untrusted {
+                    try conn.execute("UPDATE \(PostgresMigrationHistory.table) SET status = 'TAMPERED' WHERE id = \(r.id)")
+                    marked = true
+                }
             }
+            let fingerprint = marked ? try conn.execute(PostgresMigrationHistory.fingerprintSQL).rows.first?.first ?? nil
+                                     : results[2].rows.first?.first ?? nil
             let before = try PostgresSchemaSnapshot.text(from: results, of: snapshot, conn)
             lap("3 history check + snapshot before")
             if job.type != .baseline {
@@ -119,6 +135,13 @@ public struct PostgresDriver: TargetDriver {
                 sink.info("BASELINE: recording the live schema without running SQL")
             }
             lap("5 statements")
+            // Deferred triggers fire now, not at COMMIT after the check; Sluice's own statements resolve
+            // names in pg_catalog first whatever search_path the sheet set.
+            let check = try conn.executeBatch("SET CONSTRAINTS ALL IMMEDIATE; SET LOCAL search_path = pg_catalog, public, pg_temp; "
+                + PostgresMigrationHistory.fingerprintSQL)
+            guard check.last?.rows.first?.first ?? nil == fingerprint else {
+                throw SluiceError.failure(TaskHistoryCheck.reachedHistory)
+            }
             let after = try PostgresSchemaSnapshot.dump(conn, prepare: !PostgresSchemaSnapshot.mayDeallocate(job.sql))
             lap("6 snapshot after")
             let duration = Date().timeIntervalSince(started) * 1000
@@ -126,7 +149,7 @@ public struct PostgresDriver: TargetDriver {
                 id: 0, version: job.schemaVersion, type: job.type.rawValue, status: "DONE", statement: job.sql,
                 checksum: job.sheetSHA256, schemaBefore: before, schemaAfter: after, durationMs: duration,
                 issueId: job.issueId, taskId: job.taskId, taskRunId: job.runId, workspace: job.workspaceId,
-                appliedBy: job.createdBy, appliedAt: MigrationHistory.timestamp()))
+                appliedBy: job.createdBy, appliedAt: MigrationHistory.timestamp()), seal: job.seal)
             // Round trip: the history row and the COMMIT (an error skips the rest of the batch, so a
             // failed insert commits nothing and the transaction is rolled back below).
             _ = try conn.executeBatch(conn.isIdle ? insert : insert + ";\nCOMMIT")
@@ -153,6 +176,12 @@ public struct PostgresDriver: TargetDriver {
             sink.info("error: \(message)")
             return .failed("\(message); \(undone)")
         }
+    }
+
+    /// The session name a task run's connection carries while it runs, so a fence can find the
+    /// session of a stalled run and end it (at most 63 bytes, PostgreSQL's limit).
+    static func sessionName(workspace: String, run: Int64) -> String {
+        "sluice \(workspace.prefix(8)) run \(run)"
     }
 
     /// A statement that failed, with the position of the error in the sheet.

@@ -5,7 +5,7 @@ import Foundation
 /// indexes, views, functions and triggers. One line per object, ordered by kind then name, with
 /// whitespace collapsed, so the same schema always dumps the same text and `SchemaSnapshot.diff`
 /// compares it. Names are schema-qualified (the dump runs with `search_path = pg_catalog`).
-/// Objects that belong to extensions, and Sluice's own history table, are left out.
+/// Objects that belong to extensions, and Sluice's own `public.sluice_*` tables, are left out.
 enum PostgresSchemaSnapshot {
     /// Session settings that change how the catalogs print (names, timestamps, numbers), fixed
     /// for the dump and restored after it, in the same round trip.
@@ -69,8 +69,6 @@ enum PostgresSchemaSnapshot {
         }.map { $0.2 + "\n" }.joined()
     }
 
-    private static let history = SchemaSnapshot.historyTable
-
     static let query = """
         WITH ns AS (
             SELECT n.oid, n.nspname FROM pg_namespace n
@@ -81,7 +79,7 @@ enum PostgresSchemaSnapshot {
             SELECT c.oid, c.relname, c.relkind, c.relpersistence, c.relispartition, c.relpartbound, c.oid::regclass::text AS qname
             FROM pg_class c JOIN ns ON ns.oid = c.relnamespace
             WHERE NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_class'::regclass AND x.objid = c.oid AND x.deptype = 'e')
-              AND NOT (ns.nspname = 'public' AND c.relname IN ('\(history)', '\(history)_id_seq', '\(history)_pkey'))
+              AND NOT (ns.nspname = 'public' AND c.relname LIKE 'sluice\\_%')
         )
         SELECT 0 AS kind, e.extname::text AS name,
                'CREATE EXTENSION ' || quote_ident(e.extname) || ' WITH SCHEMA ' || quote_ident(n.nspname) || ' VERSION ' || quote_literal(e.extversion)

@@ -4,9 +4,7 @@ import Foundation
 /// Seals instance passwords with AES-GCM under a per-workspace key kept in `secret.key` (mode
 /// 0600) beside the metastore. The metastore alone reveals no password; copy both to move one.
 enum PostgresSecrets {
-    static func keyFile(besideMetastore metastore: String) -> String {
-        ((metastore as NSString).deletingLastPathComponent as NSString).appendingPathComponent("secret.key")
-    }
+    static func keyFile(besideMetastore metastore: String) -> String { WorkspaceKey.file(besideMetastore: metastore) }
 
     /// Seals `password` (base64 of nonce + ciphertext + tag), creating the key file on first use.
     static func seal(_ password: String, keyFile: String) throws -> String {
@@ -27,21 +25,8 @@ enum PostgresSecrets {
     }
 
     private static func loadKey(_ path: String, create: Bool) throws -> SymmetricKey {
-        if let data = FileManager.default.contents(atPath: path), data.count == 32 { return SymmetricKey(data: data) }
-        guard create else {
+        do { return try WorkspaceKey.load(path, create: create) } catch where !create {
             throw SluiceError.failure("the workspace key \(path) is missing", hint: "Store the instance password again, or use .pgpass / PGPASSWORD.")
         }
-        let key = SymmetricKey(size: .bits256)
-        let data = key.withUnsafeBytes { Data($0) }
-        let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard fd >= 0 else {
-            // Another process created it first: use theirs.
-            if errno == EEXIST, let existing = FileManager.default.contents(atPath: path), existing.count == 32 { return SymmetricKey(data: existing) }
-            throw SluiceError.failure("cannot create the workspace key \(path): \(String(cString: strerror(errno)))")
-        }
-        defer { close(fd) }
-        let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        guard written == data.count else { throw SluiceError.failure("cannot write the workspace key \(path)") }
-        return key
     }
 }
