@@ -128,6 +128,26 @@ extension SQLiteSheetPolicyTests {
         XCTAssertEqual(target.scalar("SELECT group_concat(sheet) FROM sluice_migration_history"), "v1,v2")
     }
 
+    /// A statement may end Sluice's transaction by failing (`OR ROLLBACK`, `RAISE(ROLLBACK)`);
+    /// no action reports it, so the runner's stop at the first error is what keeps the rest of
+    /// the sheet from running outside the transaction.
+    func testAStatementThatRollsBackByFailingStopsTheSheet() throws {
+        let sheets = [
+            "INSERT OR ROLLBACK INTO member VALUES (1, 'dup', 'x');\nUPDATE member SET role = 'admin';",
+            "CREATE TRIGGER r AFTER INSERT ON orders BEGIN SELECT RAISE(ROLLBACK, 'no'); END;\nINSERT INTO orders(member_id) VALUES (1);\nUPDATE member SET role = 'admin';",
+        ]
+        for sql in sheets {
+            let target = try PolicyTarget()
+            let before = target.bytes
+            guard case .failed(let index, _) = try SheetDryRun.run(sql, on: target, commit: true) else {
+                return XCTFail("expected a failure: \(sql)")
+            }
+            XCTAssertEqual(index, sql.hasPrefix("INSERT") ? 0 : 1, sql)
+            XCTAssertEqual(target.bytes, before, sql)
+            XCTAssertEqual(target.scalar("SELECT group_concat(role) FROM member"), "user,admin", sql)
+        }
+    }
+
     func testDecisionsOnSQLitesOwnBookkeeping() {
         func decide(_ action: Int32, _ first: String?, _ second: String? = nil, trigger: String? = nil) -> Bool {
             SQLiteSheetPolicy.decide(action: action, first: first, second: second, database: "main", trigger: trigger) == .allow

@@ -5,15 +5,15 @@ import GRDBSQLite
 /// statement's behalf, while it steps). Actions of trigger bodies are reported with the
 /// trigger's name and obey the same rules, so a trigger cannot do what its sheet may not.
 ///
-/// Allowed: reads of any table but the few in ``deniedTables``; inserts, updates and deletes
+/// Allowed: reads of any table but the few in `deniedTables`; inserts, updates and deletes
 /// on application tables, `sqlite_sequence` and `sqlite_stat*`; CREATE, ALTER and DROP of
 /// tables, indexes, views and triggers whose names (and whose table's name) do not start with
 /// `sluice_`; full-text-search and R-tree virtual tables; ANALYZE, REINDEX, recursive CTEs;
-/// the pragmas of ``readablePragmas``, ``introspectionPragmas`` and ``writablePragmas``.
+/// the pragmas of `readablePragmas`, `introspectionPragmas` and `writablePragmas`.
 ///
 /// Denied: transaction control and savepoints; ATTACH and DETACH; every other pragma; any
 /// write, schema change or trigger on an object named `sluice_…`; writes to the schema tables
-/// from a trigger body; the functions of ``deniedFunctions``; the tables of ``deniedTables``;
+/// from a trigger body; the functions of `deniedFunctions`; the tables of `deniedTables`;
 /// other virtual-table modules; and any action this policy does not know.
 ///
 /// SQLite reports the writes it makes to `sqlite_master` for CREATE, ALTER and DROP as the

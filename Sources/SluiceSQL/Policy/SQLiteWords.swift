@@ -30,7 +30,7 @@ struct SQLiteWords {
         /// Whether the word can name an object.
         var isName: Bool { kind != .punctuation }
         /// The name lower-cased, for comparisons; SQLite folds ASCII case only, as this does.
-        var folded: String { String(decoding: text.utf8.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self) }
+        var folded: String { SQLiteSheetPolicy.folded(text) }
     }
 
     let words: [Word]
