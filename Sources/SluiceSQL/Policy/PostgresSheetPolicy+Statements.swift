@@ -11,7 +11,8 @@ extension PostgresSheetPolicy {
         if let finding = transactionFinding(node, tag: tag, text: text) ?? sessionFinding(node, tag: tag) {
             return finding
         }
-        return instanceFinding(node, tag: tag) ?? fileFinding(node, tag: tag, text: text)
+        // Files and languages first: CREATE LANGUAGE reaches the parser as CREATE EXTENSION.
+        return fileFinding(node, tag: tag, text: text) ?? instanceFinding(node, tag: tag)
     }
 
     // MARK: Transaction control
@@ -107,6 +108,10 @@ extension PostgresSheetPolicy {
     // MARK: Instance-wide objects and other databases
 
     private static func instanceFinding(_ node: PgNode, tag: String) -> Finding? {
+        if tag == "CreateRoleStmt" {
+            let kind = (node["stmt_type"]?.string ?? "ROLESTMT_ROLE").replacingOccurrences(of: "ROLESTMT_", with: "")
+            return Finding("CREATE \(kind)", Text.instanceReason, Text.instanceHint)
+        }
         if let construct = instanceStatements[tag] {
             return Finding(construct, Text.instanceReason, Text.instanceHint)
         }
@@ -146,7 +151,7 @@ extension PostgresSheetPolicy {
         "CreatedbStmt": "CREATE DATABASE", "DropdbStmt": "DROP DATABASE", "AlterDatabaseStmt": "ALTER DATABASE",
         "AlterDatabaseSetStmt": "ALTER DATABASE … SET", "AlterDatabaseRefreshCollStmt": "ALTER DATABASE … REFRESH COLLATION VERSION",
         "CreateTableSpaceStmt": "CREATE TABLESPACE", "DropTableSpaceStmt": "DROP TABLESPACE",
-        "AlterTableSpaceOptionsStmt": "ALTER TABLESPACE", "CreateRoleStmt": "CREATE ROLE", "AlterRoleStmt": "ALTER ROLE",
+        "AlterTableSpaceOptionsStmt": "ALTER TABLESPACE", "AlterRoleStmt": "ALTER ROLE",
         "AlterRoleSetStmt": "ALTER ROLE … SET", "DropRoleStmt": "DROP ROLE", "GrantRoleStmt": "GRANT role membership",
         "ReassignOwnedStmt": "REASSIGN OWNED", "DropOwnedStmt": "DROP OWNED",
     ]
