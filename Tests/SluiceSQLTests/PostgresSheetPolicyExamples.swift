@@ -159,6 +159,15 @@ extension PostgresSheetPolicyTests {
         .init("CREATE SCHEMA sluice_shadow;", "CREATE SCHEMA … sluice_shadow", line: 1, column: 1, statement: 0),
         .init("ALTER TABLE accounts SET SCHEMA sluice_shadow;", "SET SCHEMA sluice_shadow", line: 1, column: 1, statement: 0),
         .init("CREATE TABLE t (id int);\n\n    DELETE FROM sluice_migration_history WHERE true;\n", "DELETE FROM sluice_migration_history", line: 3, column: 17, statement: 1),
+        .init("SELECT setval('public.sluice_migration_history_id_seq'::regclass, 1);", "setval() of a sluice_ sequence", line: 1, column: 8, statement: 0),
+        .init("SELECT 1;\nSELECT setval(pg_get_serial_sequence('sluice_migration_history', 'id'), 1);", "setval() of a sluice_ sequence", line: 2, column: 8, statement: 1),
+        .init("SELECT setval(quote_ident(sequence_name), 1) FROM information_schema.sequences;", "setval() of a sequence named at run time", line: 1, column: 8, statement: 0),
+        .init("SELECT set_config('role', 'admin', true);", "set_config(…) of ROLE", line: 1, column: 8, statement: 0),
+        .init("SELECT set_config('transaction_isolation', 'serializable', true);", "set_config(…) of the transaction's mode", line: 1, column: 8, statement: 0),
+        .init("SELECT set_config(name, value, true) FROM settings_to_apply;", "set_config(…)", line: 1, column: 8, statement: 0),
+        .init("DROP SCHEMA public CASCADE;", "DROP SCHEMA public", line: 1, column: 1, statement: 0),
+        .init("ALTER SCHEMA public RENAME TO legacy;", "ALTER SCHEMA public … RENAME", line: 1, column: 1, statement: 0),
+        .init("ALTER TABLE ALL IN TABLESPACE pg_default SET TABLESPACE fast;", "ALTER … ALL IN TABLESPACE", line: 1, column: 1, statement: 0),
     ]
 
     /// What DBAs really write in migrations: none of it is refused.
@@ -240,5 +249,12 @@ extension PostgresSheetPolicyTests {
         "CREATE TABLE history_copy (LIKE sluice_migration_history);",
         "WITH done AS (SELECT name FROM sluice_migration_history) DELETE FROM pending WHERE name IN (SELECT name FROM done);",
         "ALTER TABLE sluicebox ADD COLUMN sluice_note text;",
+        "SELECT setval('invoice_numbers', 1000);",
+        "SELECT setval(pg_get_serial_sequence('accounts', 'id'), coalesce(max(id), 1)) FROM accounts;",
+        "SELECT setval('billing.invoice_numbers'::regclass, 5000, false);",
+        "SELECT nextval('sluice_migration_history_id_seq');",
+        "DROP SCHEMA IF EXISTS staging CASCADE;",
+        "SELECT set_config('search_path', 'billing, public', true);",
+        "CREATE TABLE sluice_archive.accounts_2019 (LIKE accounts);",
     ]
 }

@@ -39,9 +39,15 @@ import Testing
         #expect(text.contains(violation.reason))
         #expect(text.hasSuffix(violation.hint))
         for literal in Self.literals(of: sheet.sql) where literal.count >= 3 {
+            #expect(!violation.construct.contains(literal), "\(text) quotes \(literal.debugDescription)")
+            guard !Self.policyWords.contains(literal) else { continue }
             #expect(!text.contains(literal), "\(text) quotes \(literal.debugDescription)")
         }
     }
+
+    /// Words of the policy's own reasons and hints that some hostile sheets also hold in a
+    /// literal (`set_config('role', …)`); finding them in a reason or hint quotes nothing.
+    static let policyWords: Set<String> = ["role", "sluice_migration_history"]
 
     // MARK: Details
 

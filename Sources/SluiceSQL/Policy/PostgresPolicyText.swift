@@ -30,6 +30,8 @@ enum PostgresPolicyText {
     static let holdCursorReason = "a WITH HOLD cursor outlives the task's transaction"
     static let holdCursorHint = "Declare the cursor WITHOUT HOLD, or loop over the query in a DO block."
     static let setConfigReason = "unless its third argument is the constant true, set_config changes the setting for the whole session, beyond the task"
+    static let settingNamedAtRunTimeReason = "a setting named at run time may be one a sheet may not change (the role, the transaction's mode)"
+    static let settingNamedAtRunTimeHint = "Name the setting with a constant: set_config('name', value, true), or use SET LOCAL name = value."
     static let setConfigHint = "Pass true as the third argument, set_config(name, value, true), or use SET LOCAL name = value; both end with the task's transaction."
 
     // Instance-wide objects and other databases.
@@ -73,7 +75,12 @@ enum PostgresPolicyText {
     static let snapshotReason = "it shares the task's snapshot with other sessions"
     static let snapshotHint = "Remove it."
 
+    static let sequenceAtRunTimeReason = "setval is not undone when the task or its dry run rolls back, and a sequence named at run time may be Sluice's own"
+    static let sequenceAtRunTimeHint = "Name the sequence with constants: setval('accounts_id_seq', …) or setval(pg_get_serial_sequence('accounts', 'id'), …)."
+
     // Sluice's own objects.
     static let reservedReason = "objects whose names start with sluice_ belong to Sluice, which records in them what ran where; a sheet may read them but not change them"
+    static let historySchemaReason = "the public schema holds sluice_migration_history: dropping or renaming it takes Sluice's history with it"
+    static let historySchemaHint = "Drop or rename the objects in it one by one instead, or keep your objects in a schema of your own."
     static let reservedHint = "Give your object a name that does not start with sluice_; to use the history, read it (SELECT … FROM sluice_migration_history)."
 }

@@ -26,11 +26,60 @@ extension PostgresSheetPolicy {
     /// A call of a refused function, or of `set_config` with a third argument other than true.
     private static func callFinding(_ names: PgNode, args: PgNode?, location: Int?) -> Finding? {
         guard let name = names.list.last?.string else { return nil }
-        if name.lowercased() == "set_config" {
-            guard !isConstantTrue(localArgument(args?.list ?? [])) else { return nil }
-            return Finding("set_config(…, false)", Text.setConfigReason, Text.setConfigHint, at: location)
+        let arguments = args?.list ?? []
+        switch name.lowercased() {
+        case "set_config":
+            guard isConstantTrue(localArgument(arguments)) else {
+                return Finding("set_config(…, false)", Text.setConfigReason, Text.setConfigHint, at: location)
+            }
+            guard let setting = arguments.first.flatMap(constantString) else {
+                return Finding("set_config(…)", Text.settingNamedAtRunTimeReason, Text.settingNamedAtRunTimeHint, at: location)
+            }
+            let lowered = setting.lowercased()
+            if lowered == "role" || lowered == "session_authorization" {
+                return Finding("set_config(…) of ROLE or SESSION AUTHORIZATION", Text.roleReason, Text.roleHint, at: location)
+            }
+            if lowered.hasPrefix("transaction_") {
+                return Finding("set_config(…) of the transaction's mode", Text.transactionModeReason, Text.transactionModeHint, at: location)
+            }
+            return nil
+        case "setval":
+            return sequenceFinding(arguments.first, location: location)
+        default:
+            return namedFinding(names, location: location)
         }
-        return namedFinding(names, location: location)
+    }
+
+    /// `setval` is not undone by a rollback, so a dry run would change the sequence too: its
+    /// sequence must be named by constants (a name, or `pg_get_serial_sequence` of a table and
+    /// column), none of them Sluice's.
+    private static func sequenceFinding(_ argument: PgNode?, location: Int?) -> Finding? {
+        var constants: [String] = []
+        if let argument, let name = constantString(argument) {
+            constants = [name]
+        } else if let argument, argument.hasTag("FuncCall"),
+                  argument["funcname"]?.list.last?.string?.lowercased() == "pg_get_serial_sequence" {
+            let parts = (argument["args"]?.list ?? []).map(constantString)
+            constants = parts.count == 2 && !parts.contains(nil) ? parts.compactMap { $0 } : []
+        }
+        guard !constants.isEmpty else {
+            return Finding("setval() of a sequence named at run time", Text.sequenceAtRunTimeReason,
+                           Text.sequenceAtRunTimeHint, at: location)
+        }
+        for constant in constants {
+            let last = constant.split(separator: ".").last.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) } ?? ""
+            if isReserved(last) {
+                return Finding("setval() of a sluice_ sequence", Text.reservedReason, Text.reservedHint, at: location)
+            }
+        }
+        return nil
+    }
+
+    /// The text of a string constant, possibly cast (`'accounts_id_seq'::regclass`).
+    private static func constantString(_ expression: PgNode) -> String? {
+        if expression.hasTag("TypeCast") { return expression["arg"].flatMap(constantString) }
+        guard expression.hasTag("A_Const") else { return nil }
+        return expression["sval"]?["sval"]?.string
     }
 
     private static func namedFinding(_ names: PgNode, location: Int?) -> Finding? {

@@ -12,7 +12,23 @@ import Foundation
 /// granted) it counts as changed.
 extension PostgresSheetPolicy {
     static func reservedObjectFinding(_ statement: PgNode) -> Finding? {
-        reserved(in: statement, reading: false, label: label(of: statement) ?? "statement")
+        historySchemaFinding(statement) ?? reserved(in: statement, reading: false, label: label(of: statement) ?? "statement")
+    }
+
+    /// The schema Sluice's history lives in.
+    static let historySchema = "public"
+
+    /// DROP SCHEMA public and ALTER SCHEMA public RENAME, which would take the history along.
+    private static func historySchemaFinding(_ statement: PgNode) -> Finding? {
+        if statement.hasTag("DropStmt"), statement["removeType"]?.string == "OBJECT_SCHEMA",
+           (statement["objects"]?.list ?? []).contains(where: { $0.string?.lowercased() == historySchema }) {
+            return Finding("DROP SCHEMA \(historySchema)", Text.historySchemaReason, Text.historySchemaHint)
+        }
+        if statement.hasTag("RenameStmt"), statement["renameType"]?.string == "OBJECT_SCHEMA",
+           statement["subname"]?.string?.lowercased() == historySchema {
+            return Finding("ALTER SCHEMA \(historySchema) … RENAME", Text.historySchemaReason, Text.historySchemaHint)
+        }
+        return nil
     }
 
     /// The first reserved name `node` changes, `label` naming the statement that changes it.

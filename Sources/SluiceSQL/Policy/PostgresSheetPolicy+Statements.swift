@@ -154,6 +154,7 @@ extension PostgresSheetPolicy {
         "AlterTableSpaceOptionsStmt": "ALTER TABLESPACE", "AlterRoleStmt": "ALTER ROLE",
         "AlterRoleSetStmt": "ALTER ROLE … SET", "DropRoleStmt": "DROP ROLE", "GrantRoleStmt": "GRANT role membership",
         "ReassignOwnedStmt": "REASSIGN OWNED", "DropOwnedStmt": "DROP OWNED",
+        "AlterTableMoveAllStmt": "ALTER … ALL IN TABLESPACE",
     ]
 
     /// The fields in which statements about "an object of some type" name the type.
