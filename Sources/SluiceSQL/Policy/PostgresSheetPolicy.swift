@@ -11,18 +11,22 @@
 ///   CHARACTERISTICS;
 /// - state that outlives the task: SET and SET SESSION (SET LOCAL is allowed), SET [LOCAL] ROLE,
 ///   SET [LOCAL] SESSION AUTHORIZATION, RESET, DISCARD, LOAD, LISTEN, UNLISTEN, PREPARE,
-///   EXECUTE, DEALLOCATE, DECLARE … CURSOR WITH HOLD, and `set_config(…, …, is_local)` unless
-///   `is_local` is the constant true;
+///   EXECUTE, DEALLOCATE, DECLARE … CURSOR WITH HOLD, `set_config(…, …, is_local)` unless
+///   `is_local` is the constant true, and `set_config` of a setting named at run time, of the
+///   role or of the transaction's mode; SET LOCAL of `transaction_…` settings;
 /// - instance-wide objects and other databases: databases, tablespaces, roles and role
-///   membership, ALTER SYSTEM, DROP/REASSIGN OWNED, subscriptions, publications, CHECKPOINT,
-///   event triggers, foreign-data wrappers, foreign servers, user mappings, IMPORT FOREIGN
-///   SCHEMA, and the extensions of ``deniedExtensions``;
+///   membership, ALTER SYSTEM, DROP/REASSIGN OWNED, ALTER … ALL IN TABLESPACE, subscriptions,
+///   publications, CHECKPOINT, event triggers, foreign-data wrappers, foreign servers, user
+///   mappings, IMPORT FOREIGN SCHEMA, and the extensions of ``deniedExtensions``;
 /// - files and programs: every COPY (files, programs, STDIN and STDOUT alike), functions,
 ///   procedures and DO blocks in the languages of ``untrustedLanguages``, CREATE LANGUAGE;
 /// - the functions of ``deniedFunctions`` (and names matching ``deniedFunctionPrefixes``),
 ///   called anywhere in the statement or named by it;
 /// - any write, definition or other change of an object whose own name starts with `sluice_`
-///   (see ``reservedPrefix``): reading one is allowed.
+///   (see ``reservedPrefix``), `setval` of such a sequence or of one named at run time (a
+///   sequence change survives a rollback), DROP or RENAME of the `public` schema that holds
+///   the history, and GRANT of more than SELECT or USAGE on ALL TABLES or SEQUENCES IN SCHEMA
+///   public: reading Sluice's objects is allowed.
 ///
 /// The bodies of functions and DO blocks are strings to the parser and are not looked into
 /// (SQL-standard `BEGIN ATOMIC` bodies are, being part of the tree). Statements PostgreSQL
