@@ -84,6 +84,15 @@ import Testing
         #expect(PostgresSheetPolicy.violations(in: "") == [])
     }
 
+    @Test func aSheetThatCannotBeSplitIsCheckedUpToWhereSplittingFails() {
+        let found = PostgresSheetPolicy.violations(in: "SELECT 1;\n  COMMIT;\nSELECT 'never closed\n")
+        #expect(found.map(\.construct) == ["COMMIT"])
+        #expect(found.map(\.line) == [2])
+        #expect(found.map(\.column) == [3])
+        #expect(found.map(\.statementIndex) == [1])
+        #expect(PostgresSheetPolicy.violations(in: "SELECT 'never closed; COMMIT;") == [])
+    }
+
     @Test func aStatementOnItsOwnIsPositionedByItsOwnLineAndColumn() {
         let text = "UPDATE accounts\n   SET note = pg_read_file('x');"
         let statement = SQLStatement(index: 4, text: text, start: 120, end: 120 + text.utf8.count, line: 7, column: 5)
