@@ -29,13 +29,23 @@ public struct SQLiteExecutor: TargetDriver {
         if cancel.isCanceled { return .canceled("canceled before it started") }
 
         let lines = LineIndex(job.sql)
-        let nonTransactional = ((try? StatementSplitter.split(job.sql, dialect: .sqlite)) ?? [])
-            .contains { SQLiteExecutor.isNonTransactional($0.text) }
+        let sheet = SQLiteSheet(job.sql)
+        if job.type != .baseline {
+            if let refused = Self.refuseBeforeRunning(job, sheet: sheet) {
+                sink.info(refused)
+                return .failed(refused)
+            }
+        }
+        let nonTransactional = job.type != .baseline && sheet.statements.contains { SQLiteExecutor.isNonTransactional($0.text) }
         do {
             if nonTransactional {
                 sink.markNonTransactional()
                 sink.info("the sheet holds a statement that cannot run in a transaction: running statement by statement outside one")
             } else {
+                if sheet.rebuild != nil, job.type != .baseline {
+                    // SQLite's table-rebuild form: foreign keys off for this task's connection, around its transaction.
+                    try conn.execute("PRAGMA foreign_keys = OFF")
+                }
                 try conn.execute("BEGIN IMMEDIATE")
             }
             try MigrationHistory.prepare(conn, workspace: job.workspaceId, seal: job.seal)
@@ -62,7 +72,10 @@ public struct SQLiteExecutor: TargetDriver {
             let fingerprint = try MigrationHistory.fingerprint(conn)
             let before = try SchemaSnapshot.dump(conn)
             if job.type != .baseline {
-                try runStatements(job, conn: conn, lines: lines, sink: sink, cancel: cancel)
+                try runStatements(job, sheet: sheet, conn: conn, lines: lines, sink: sink, cancel: cancel, transactional: !nonTransactional)
+                if sheet.rebuild != nil, let problems = try SQLiteSheet.foreignKeyProblems(conn) {
+                    throw SluiceError.failure(problems + "; the table rebuild is rolled back")
+                }
             } else {
                 sink.info("BASELINE: recording the live schema without running SQL")
             }
@@ -79,6 +92,10 @@ public struct SQLiteExecutor: TargetDriver {
             if !conn.isAutocommit { try conn.execute("COMMIT") }
             sink.info("committed: change and history row recorded in \(job.database.ref)")
             return .done(String(format: "applied in %.1f ms", duration))
+        } catch let refusal as SheetRefusal {
+            if !conn.isAutocommit { try? conn.execute("ROLLBACK") }
+            let rolled = nonTransactional ? "earlier statements stay applied (no transaction)" : "nothing was applied"
+            return .failed("\(refusal); \(rolled)")
         } catch let failure as StatementFailure {
             if !conn.isAutocommit { try? conn.execute("ROLLBACK") }
             if failure.error.isInterrupt || cancel.isCanceled {
@@ -96,29 +113,65 @@ public struct SQLiteExecutor: TargetDriver {
         }
     }
 
-    private func runStatements(_ job: TaskJob, conn: SQLiteConnection, lines: LineIndex, sink: any TaskRunSink,
-                               cancel: CancellationHandle) throws {
-        let utf8 = Array(job.sql.utf8)
+    /// What stops a task before its connection opens: a sheet that is not the one reviewed, or one
+    /// the sheet policy refuses.
+    static func refuseBeforeRunning(_ job: TaskJob, sheet: SQLiteSheet) -> String? {
+        if PasswordHasher.sha256Hex(job.sql) != job.sheetSHA256 {
+            return "the sheet's text does not match the SHA-256 that was reviewed (\(job.sheetSHA256.prefix(12))…): nothing was run"
+        }
+        if let v = sheet.violation { return "refused by the sheet policy: \(v); nothing was applied" }
+        return nil
+    }
+
+    /// Runs the sheet's statements with the policy's guard as SQLite's authorizer; the rebuild
+    /// form's framing statements are logged as Sluice's own and not run.
+    private func runStatements(_ job: TaskJob, sheet: SQLiteSheet, conn: SQLiteConnection, lines: LineIndex, sink: any TaskRunSink,
+                               cancel: CancellationHandle, transactional: Bool) throws {
+        for s in sheet.framing {
+            sink.log(kind: "INFO", statementIndex: s.index, line: s.line, column: s.column, durationMs: nil, affectedRows: nil, sql: s.text,
+                     message: "table-rebuild form: run by Sluice around its own transaction (foreign keys off, foreign_key_check before the commit)")
+        }
+        let utf8 = Array(sheet.runnable.utf8)
+        let guard_ = SQLiteSheetGuard()
         var index = 0
-        try conn.forEachStatement(job.sql) { start, end, run in
-            if cancel.isCanceled { throw StatementFailure(error: SQLiteError(code: SQLITE_INTERRUPT, message: "interrupted"), start: start, end: end) }
-            let text = String(decoding: utf8[start..<end], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            let pos = lines.position(ofByteOffset: start)
-            let before = conn.totalChanges
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            do {
-                try run()
-            } catch let failure as StatementFailure {
-                let ms = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
-                let errPos = lines.position(ofByteOffset: failure.error.offset ?? start)
-                sink.log(kind: failure.error.isInterrupt ? "CANCELED" : "ERROR", statementIndex: index, line: errPos.line,
-                         column: errPos.column, durationMs: ms, affectedRows: nil, sql: text, message: failure.error.message)
-                throw failure
+        do {
+            try conn.guarded(guard_) {
+                try conn.forEachStatement(sheet.runnable) { start, end, run in
+                    if cancel.isCanceled { throw StatementFailure(error: SQLiteError(code: SQLITE_INTERRUPT, message: "interrupted"), start: start, end: end) }
+                    let text = String(decoding: utf8[start..<end], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                    let statementIndex = sheet.statement(at: start)?.index ?? index
+                    let pos = lines.position(ofByteOffset: start)
+                    let before = conn.totalChanges
+                    let t0 = DispatchTime.now().uptimeNanoseconds
+                    // A plain VACUUM attaches a temporary database of its own while it steps: SQLite's, not
+                    // the sheet's (VACUUM INTO was refused before anything ran).
+                    guard_.isEnabled = !SQLiteExecutor.isNonTransactional(text)
+                    do {
+                        try run()
+                    } catch let failure as StatementFailure where guard_.denial == nil {
+                        let ms = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
+                        let errPos = lines.position(ofByteOffset: failure.error.offset ?? start)
+                        sink.log(kind: failure.error.isInterrupt ? "CANCELED" : "ERROR", statementIndex: statementIndex, line: errPos.line,
+                                 column: errPos.column, durationMs: ms, affectedRows: nil, sql: text, message: failure.error.message)
+                        throw failure
+                    }
+                    guard_.isEnabled = true
+                    guard_.reset()
+                    if transactional && conn.isAutocommit {
+                        throw SluiceError.failure("line \(pos.line), column \(pos.column): the statement ended Sluice's transaction; nothing after it ran")
+                    }
+                    let ms = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
+                    sink.log(kind: "STATEMENT", statementIndex: statementIndex, line: pos.line, column: pos.column, durationMs: ms,
+                             affectedRows: Int(conn.totalChanges - before), sql: text, message: nil)
+                    index += 1
+                }
             }
-            let ms = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
-            sink.log(kind: "STATEMENT", statementIndex: index, line: pos.line, column: pos.column, durationMs: ms,
-                     affectedRows: Int(conn.totalChanges - before), sql: text, message: nil)
-            index += 1
+        } catch let failure as StatementFailure {
+            // A denial, at prepare or while stepping, is the policy's refusal with its position.
+            guard let v = sheet.refusal(by: guard_, start: failure.start, end: failure.end, index: index) else { throw failure }
+            sink.log(kind: "ERROR", statementIndex: v.statementIndex, line: v.line, column: v.column, durationMs: nil, affectedRows: nil,
+                     sql: sheet.statement(at: failure.start)?.text, message: "refused by the sheet policy: \(v)")
+            throw SheetRefusal(violation: v)
         }
     }
 

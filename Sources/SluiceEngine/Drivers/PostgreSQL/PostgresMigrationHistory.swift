@@ -72,7 +72,7 @@ enum PostgresMigrationHistory {
         SELECT pg_catalog.concat_ws('|',
           (SELECT pg_catalog.count(*)::text || ':' || COALESCE(pg_catalog.md5(pg_catalog.string_agg(id::text || '=' || COALESCE(mac, '') || status, ',' ORDER BY id)), '') FROM \(table)),
           (SELECT pg_catalog.count(*)::text || ':' || COALESCE(pg_catalog.md5(pg_catalog.string_agg(workspace || '/' || task_run_id::text, ',' ORDER BY workspace, task_run_id)), '') FROM \(fenceTable)),
-          (SELECT pg_catalog.string_agg(c.relname || ':' || c.relkind || ':' || c.relrowsecurity::text, ',' ORDER BY c.relname) FROM pg_catalog.pg_class c
+          (SELECT pg_catalog.string_agg(c.relname || ':' || c.relkind::text || ':' || c.relrowsecurity::text, ',' ORDER BY c.relname) FROM pg_catalog.pg_class c
              WHERE c.relnamespace = 'public'::regnamespace AND c.relname LIKE 'sluice\\_%'),
           (SELECT pg_catalog.count(*)::text FROM pg_catalog.pg_trigger t WHERE t.tgrelid IN ('\(table)'::regclass, '\(fenceTable)'::regclass)),
           (SELECT pg_catalog.count(*)::text FROM pg_catalog.pg_rewrite r WHERE r.ev_class IN ('\(table)'::regclass, '\(fenceTable)'::regclass)),
