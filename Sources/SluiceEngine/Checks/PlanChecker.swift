@@ -54,8 +54,13 @@ struct PlanChecker {
         // Classification; a sheet that does not split is reported by review and dry run alike.
         let classified = (try? SQLClassifier.classify(job.sheet, dialect: dialect, schema: dialect == .sqlite ? schema : nil)) ?? []
 
-        // Dry run.
-        let (dryRunResults, affected) = dryRun(job, driver: driver, dialect: dialect)
+        // The sheet policy, then the dry run (never of a sheet the policy refuses).
+        let refusals = SheetPolicy.violations(in: job.sheet, engine: job.database.engine)
+        let (dryRunResults, affected) = refusals.isEmpty ? dryRun(job, driver: driver, dialect: dialect) : (refusals.map { v in
+            PlanCheckResult(status: .error, title: "refused by the sheet policy",
+                            content: "statement \(v.statementIndex + 1): \(v.construct) is refused: \(v.reason). \(v.hint) The dry run did not run.",
+                            statementIndex: v.statementIndex, line: v.line, column: v.column)
+        }, nil)
         checks.append(check(.dryRun, dryRunResults))
 
         // Statement summary.
@@ -128,6 +133,14 @@ struct PlanChecker {
             return ([PlanCheckResult(status: .error, title: "dry run failed",
                                      content: "statement \(index + 1) fails: \(failure.message); everything was rolled back",
                                      statementIndex: index, line: failure.line - prefixLines, column: failure.column)], nil)
+        case .refused:
+            guard let failure = report.failure, failure.statementIndex >= prefixStatements else {
+                return ([PlanCheckResult(status: .warning, title: "dry run skipped",
+                                         content: "an earlier spec on this database is refused by the sheet policy, so this one could not be tried")], nil)
+            }
+            return ([PlanCheckResult(status: .error, title: "refused by the sheet policy",
+                                     content: "statement \(failure.statementIndex - prefixStatements + 1): \(failure.message) Everything was rolled back.",
+                                     statementIndex: failure.statementIndex - prefixStatements, line: failure.line - prefixLines, column: failure.column)], nil)
         case .timedOut, .canceled:
             let content = "skipped: " + (report.note ?? "stopped after \(options.dryRunTimeLimit) s") + "; nothing was changed"
             return ([PlanCheckResult(status: .warning, title: "dry run skipped", content: content)], nil)

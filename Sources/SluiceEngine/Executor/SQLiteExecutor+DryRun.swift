@@ -3,11 +3,15 @@ import GRDBSQLite
 import SluiceSQL
 
 extension SQLiteExecutor {
-    /// Runs the sheet inside a transaction that is always rolled back; a progress handler stops it past
-    /// `timeLimit`. The target is left exactly as it was.
+    /// Runs the sheet inside a transaction that is always rolled back, under the same sheet policy
+    /// as the task itself (a refused statement never runs; SQLite's authorizer guards the rest, and
+    /// a statement that ends the transaction stops the dry run at once); a progress handler stops
+    /// it past `timeLimit`. The target is left exactly as it was.
     public func dryRun(_ database: TargetDatabase, sql: String, timeLimit: Double, cancel: CancellationHandle) -> DryRunReport {
         let started = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6 }
+        let sheet = SQLiteSheet(sql)
+        if let v = sheet.violation { return .refusal(v, durationMs: elapsed()) }
         let conn: SQLiteConnection
         do { conn = try SQLiteConnection(path: database.location) } catch {
             return DryRunReport(outcome: .failed, statements: [], failure: nil, durationMs: elapsed(), note: "cannot open \(database.ref): \(error)")
@@ -19,27 +23,47 @@ extension SQLiteExecutor {
         defer { cancel.setHandler(nil); conn.unwatch() }
 
         let lines = LineIndex(sql)
+        let bytes = Array(sheet.runnable.utf8)
+        let guard_ = SQLiteSheetGuard()
         var statements: [DryRunReport.Statement] = []
         var index = 0
         do {
+            if sheet.rebuild != nil { try conn.execute("PRAGMA foreign_keys = OFF") }
             try conn.execute("BEGIN IMMEDIATE")
             defer { if !conn.isAutocommit { try? conn.execute("ROLLBACK") } }
-            try conn.forEachStatement(sql) { start, _, run in
-                let pos = lines.position(ofByteOffset: start)
-                if SQLiteExecutor.isNonTransactional(String(decoding: Array(sql.utf8)[start...].prefix(16), as: UTF8.self)) {
-                    index += 1 // VACUUM cannot run in the rolled-back transaction: skipped, not failed
-                    return
+            try conn.guarded(guard_) {
+                try conn.forEachStatement(sheet.runnable) { start, end, run in
+                    let pos = lines.position(ofByteOffset: start)
+                    index = sheet.statement(at: start)?.index ?? index
+                    if SQLiteExecutor.isNonTransactional(String(decoding: bytes[start..<end].prefix(16), as: UTF8.self)) {
+                        index += 1 // VACUUM cannot run in the rolled-back transaction: skipped, not failed
+                        return
+                    }
+                    let before = conn.totalChanges
+                    let t0 = DispatchTime.now().uptimeNanoseconds
+                    try run()
+                    guard_.reset()
+                    guard !conn.isAutocommit else {
+                        // Never reached while the policy holds; if it ever is, nothing more may run.
+                        throw SluiceError.failure("line \(pos.line), column \(pos.column): the statement ended the dry run's transaction; the dry run stopped")
+                    }
+                    statements.append(.init(index: index, line: pos.line, column: pos.column,
+                                            durationMs: Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6,
+                                            affectedRows: conn.totalChanges - before))
+                    index += 1
                 }
-                let before = conn.totalChanges
-                let t0 = DispatchTime.now().uptimeNanoseconds
-                try run()
-                statements.append(.init(index: index, line: pos.line, column: pos.column,
-                                        durationMs: Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6,
-                                        affectedRows: conn.totalChanges - before))
-                index += 1
+            }
+            if sheet.rebuild != nil, let problems = try SQLiteSheet.foreignKeyProblems(conn) {
+                let last = sheet.statements.last
+                return DryRunReport(outcome: .failed, statements: statements,
+                                    failure: .init(statementIndex: last?.index ?? 0, line: last?.line ?? 1, column: last?.column ?? 1, message: problems),
+                                    durationMs: elapsed())
             }
             return DryRunReport(outcome: .success, statements: statements, failure: nil, durationMs: elapsed())
         } catch let failure as StatementFailure {
+            if let v = sheet.refusal(by: guard_, start: failure.start, end: failure.end, index: index) {
+                return .refusal(v, statements: statements, durationMs: elapsed())
+            }
             if failure.error.isInterrupt {
                 let outcome: DryRunReport.Outcome = watch.timedOut ? .timedOut : .canceled
                 let note = watch.timedOut ? String(format: "stopped after the %.0f s time cap; rolled back", timeLimit) : "canceled; rolled back"

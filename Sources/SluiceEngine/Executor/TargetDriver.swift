@@ -1,4 +1,5 @@
 import Foundation
+import SluiceSQL
 
 /// Everything the engine does inside a target database, per engine. The scheduler, history,
 /// drift, baseline and plan checks go through this and never name an engine themselves.
@@ -42,7 +43,11 @@ public struct RowCount: Sendable, Codable, Equatable {
 
 /// What a dry run found: every statement that ran, and the first failure with its position.
 public struct DryRunReport: Sendable, Codable, Equatable {
-    public enum Outcome: String, Sendable, Codable { case success = "SUCCESS", failed = "FAILED", timedOut = "TIMED_OUT", canceled = "CANCELED" }
+    public enum Outcome: String, Sendable, Codable {
+        case success = "SUCCESS", failed = "FAILED", timedOut = "TIMED_OUT", canceled = "CANCELED"
+        /// The sheet policy refused a statement; it did not run (`failure` says which, where and why).
+        case refused = "REFUSED"
+    }
 
     public struct Statement: Sendable, Codable, Equatable {
         public var index: Int
@@ -76,6 +81,14 @@ public struct DryRunReport: Sendable, Codable, Equatable {
 
     public init(outcome: Outcome, statements: [Statement], failure: Failure?, durationMs: Double, note: String? = nil) {
         self.outcome = outcome; self.statements = statements; self.failure = failure; self.durationMs = durationMs; self.note = note
+    }
+
+    /// A dry run the sheet policy stopped at `violation`.
+    static func refusal(_ violation: SheetViolation, statements: [Statement] = [], durationMs: Double) -> DryRunReport {
+        DryRunReport(outcome: .refused, statements: statements,
+                     failure: .init(statementIndex: violation.statementIndex, line: violation.line, column: violation.column,
+                                    message: violation.description),
+                     durationMs: durationMs)
     }
 }
 

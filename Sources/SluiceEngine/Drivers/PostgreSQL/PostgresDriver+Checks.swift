@@ -12,6 +12,7 @@ extension PostgresDriver {
         do { statements = try StatementSplitter.split(sql, dialect: .postgres) } catch {
             return DryRunReport(outcome: .failed, statements: [], failure: nil, durationMs: elapsed(), note: "\(error)")
         }
+        if let v = PostgresSheetPolicy.violations(in: sql).first { return .refusal(v, durationMs: elapsed()) }
         let lines = LineIndex(sql)
         var done: [DryRunReport.Statement] = []
         let timedOut = LockedFlag()
@@ -31,7 +32,6 @@ extension PostgresDriver {
                 defer { if conn.isHealthy, !conn.isIdle { _ = try? conn.execute("ROLLBACK") } }
                 for s in statements {
                     if case .outsideTransaction = PostgresTransactionRules.requirement(of: s.text, serverVersion: conn.serverVersion) { continue }
-                    if case .transactionControl = PostgresTransactionRules.requirement(of: s.text, serverVersion: conn.serverVersion) { continue }
                     if cancel.isCanceled { throw PostgresError(message: "canceled", sqlState: "57014") }
                     let t0 = DispatchTime.now().uptimeNanoseconds
                     do {

@@ -43,6 +43,13 @@ public struct PostgresDriver: TargetDriver {
         do { statements = try StatementSplitter.split(job.sql, dialect: .postgres) } catch {
             return .failed("the sheet cannot be split into statements: \(error)")
         }
+        if PasswordHasher.sha256Hex(job.sql) != job.sheetSHA256 {
+            return .failed("the sheet's text does not match the SHA-256 that was reviewed (\(job.sheetSHA256.prefix(12))…): nothing was run")
+        }
+        if job.type != .baseline, let v = PostgresSheetPolicy.violations(in: job.sql).first {
+            sink.info("refused by the sheet policy: \(v)")
+            return .failed("refused by the sheet policy: \(v); nothing was applied")
+        }
         let target: PostgresTarget
         let pool: PostgresConnectionPool
         let conn: PostgresConnection
@@ -71,11 +78,6 @@ public struct PostgresDriver: TargetDriver {
 
         let requirements = statements.map { PostgresTransactionRules.requirement(of: $0.text, serverVersion: conn.serverVersion) }
         let lines = LineIndex(job.sql)
-        for (s, r) in zip(statements, requirements) {
-            if case .transactionControl(let word) = r {
-                return .failed("line \(s.line), column \(s.column): the sheet runs \(word) itself; Sluice runs each task in one transaction of its own: remove it")
-            }
-        }
         let outside = zip(statements, requirements).compactMap { s, r -> String? in
             if case .outsideTransaction(let what) = r { return "\(what) (line \(s.line))" }
             return nil

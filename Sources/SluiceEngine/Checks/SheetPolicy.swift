@@ -1,0 +1,14 @@
+import Foundation
+import SluiceSQL
+
+/// The statements a sheet may not contain on an engine, found without running anything: the
+/// first gate of plan checks, of the dry run and of every task. (SQLite's authorizer and the
+/// checks around each task's transaction hold the line for what text alone cannot show.)
+enum SheetPolicy {
+    static func violations(in sql: String, engine: DatabaseEngine) -> [SheetViolation] {
+        switch engine {
+        case .sqlite: return SQLiteSheetPolicy.staticViolations(in: sql)
+        case .postgres: return PostgresSheetPolicy.violations(in: sql)
+        }
+    }
+}
