@@ -46,6 +46,8 @@ public struct PlanDocument: Codable, Sendable, Equatable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SluiceError.notFound("cannot read plan file \(path)")
         }
+        // Checked before decoding, so invalid UTF-8 is named by line and column rather than as bad JSON.
+        _ = try SheetText.decode(data, file: path)
         var plan: PlanDocument
         do {
             plan = try JSONDecoder().decode(PlanDocument.self, from: data)
@@ -63,10 +65,10 @@ public struct PlanDocument: Codable, Sendable, Equatable {
                 let trimmed = sheet.trimmingCharacters(in: .whitespacesAndNewlines)
                 guard trimmed.hasSuffix(".sql"), !trimmed.contains("\n") else { continue }
                 let file = trimmed.hasPrefix("/") ? trimmed : (base as NSString).appendingPathComponent(trimmed)
-                guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                guard FileManager.default.isReadableFile(atPath: file) else {
                     throw SluiceError.notFound("plan \(path): sheet file \(trimmed) not found")
                 }
-                plan.steps[s].specs[p].changeDatabaseConfig.sheet = text
+                plan.steps[s].specs[p].changeDatabaseConfig.sheet = try SheetText.read(file: file, name: trimmed)
             }
         }
         return plan

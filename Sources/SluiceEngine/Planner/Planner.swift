@@ -125,7 +125,10 @@ struct Planner {
         Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT name, position FROM environment").map { ($0["name"], $0["position"]) })
     }
 
+    /// Every sheet entering the workspace passes here (issue create, both plan inputs, and edit SQL):
+    /// not empty unless a baseline, and nothing but what review shows (`SheetText`).
     static func requireSQL(_ sql: String, type: SpecType, spec: String) throws {
+        try SheetText.validate(sql, in: spec)
         if type != .baseline && sql.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw SluiceError.usage("\(spec): the SQL is empty", hint: "Give the statements to run, or use --type BASELINE to record the schema only.")
         }

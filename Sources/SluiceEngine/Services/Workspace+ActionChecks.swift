@@ -59,7 +59,7 @@ extension Workspace {
             throw SluiceError.precondition("stage \(unfinished["environment"] as String) is not finished",
                                            hint: "Every task of an earlier stage must be DONE or SKIPPED first (retry or skip failed ones).")
         }
-        try requireRolloutRole(db, actor: actor, project: issue.project, environment: env)
+        try requireRolloutRole(db, actor: actor, project: issue.project, environment: env, to: "roll out", permission: .rolloutsRun)
         let notStarted = try Int64.fetchAll(db, sql: "SELECT id FROM task WHERE stage = ? AND status = 'NOT_STARTED' ORDER BY position",
                                             arguments: [target["id"] as Int64])
         guard !notStarted.isEmpty else {
@@ -84,13 +84,14 @@ extension Workspace {
             throw SluiceError.precondition("issue #\(row["issue"] as Int64) is not approved (approval \(approval.rawValue))",
                                            hint: "It rolls out once every step of its approval flow has approved.")
         }
-        try requireRolloutRole(db, actor: actor, project: project, environment: row["environment"])
+        try requireRolloutRole(db, actor: actor, project: project, environment: row["environment"], to: "retry tasks", permission: .rolloutsRun)
     }
 
-    /// Skip a task: not started, FAILED or CANCELED, of an open issue.
+    /// Skip a task: not started, FAILED or CANCELED, of an open issue; rollout policy.
     func checkSkip(_ db: Database, _ row: Row, _ actor: Principal) throws {
         let id: Int64 = row["id"]
         try require(.tasksSkip, actor, project: row["project"], to: "skip tasks", db)
+        try requireRolloutRole(db, actor: actor, project: row["project"], environment: row["environment"], to: "skip tasks", permission: .tasksSkip)
         let status = TaskStatus(rawValue: row["status"]) ?? .notStarted
         guard status == .notStarted || status == .failed || status == .canceled else {
             throw SluiceError.precondition("task #\(id) is \(status.rawValue); only tasks not started, FAILED or CANCELED can be skipped",
@@ -99,10 +100,11 @@ extension Workspace {
         guard row["issueStatus"] == IssueStatus.open.rawValue else { throw SluiceError.precondition("issue #\(row["issue"] as Int64) is not open") }
     }
 
-    /// Cancel a task's run: its latest run is PENDING or RUNNING. Returns that run.
+    /// Cancel a task's run: its latest run is PENDING or RUNNING; rollout policy. Returns that run.
     func checkCancel(_ db: Database, _ row: Row, _ actor: Principal) throws -> (run: Int64, status: TaskRunStatus) {
         let id: Int64 = row["id"]
         try require(.tasksCancel, actor, project: row["project"], to: "cancel tasks", db)
+        try requireRolloutRole(db, actor: actor, project: row["project"], environment: row["environment"], to: "cancel tasks", permission: .tasksCancel)
         guard let run = try Row.fetchOne(db, sql: "SELECT id, status FROM taskRun WHERE task = ? ORDER BY attempt DESC LIMIT 1", arguments: [id]),
               let status = TaskRunStatus(rawValue: run["status"]), !status.isTerminal else {
             throw SluiceError.precondition("task #\(id) has no pending or running run to cancel")

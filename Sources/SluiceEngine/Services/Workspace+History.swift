@@ -17,9 +17,11 @@ extension Workspace {
         HistorySeal(workspaceKey: try WorkspaceKey.load(WorkspaceKey.file(besideMetastore: Workspace.metastorePath(home: home)), create: true))
     }
 
-    /// The migration history recorded inside the target, each row's seal checked.
+    /// The migration history recorded inside the target, each row's seal checked. Needs `issues.get`
+    /// in a project with an issue on the database, or `instances.manage` (`Workspace+HistoryAccess`).
     public func history(_ ref: DatabaseRef, by actor: Principal) throws -> [MigrationRecord] {
         let database = try self.database(ref)
+        try requireHistoryReadable(database, by: actor)
         let seal = try historySeal(), id = try workspaceId()
         do {
             return seal.check(try TargetDrivers.driver(for: database.engine).history(database), workspace: id)
@@ -31,8 +33,10 @@ extension Workspace {
     }
 
     /// Compares the live schema of each database (or one) with the schema its history last recorded.
+    /// One database needs the same access as its history; all of them are those the member may read.
     public func drift(_ ref: DatabaseRef?, by actor: Principal) throws -> [DriftReport] {
-        let targets = try ref.map { [try database($0)] } ?? databases()
+        if let ref { try requireHistoryReadable(try database(ref), by: actor) }
+        let targets = try historyReadable(ref.map { [try database($0)] } ?? databases(), by: actor)
         let seal = try historySeal(), id = try workspaceId()
         return targets.map { d in
             let executor = TargetDrivers.driver(for: d.engine)

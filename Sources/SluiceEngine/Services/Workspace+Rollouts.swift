@@ -61,15 +61,22 @@ extension Workspace {
         return row
     }
 
-    /// Checks the environment's rollout policy: the member must hold one of its rollout roles.
-    func requireRolloutRole(_ db: Database, actor: Principal, project: String, environment: String) throws {
+    /// The environment's rollout policy, one rule for every action that moves a rollout there (run a
+    /// stage, retry, skip, cancel): when the environment lists rollout roles, the member must hold one
+    /// of them (workspace role or role in the project) on top of the action's own permission.
+    func requireRolloutRole(_ db: Database, actor: Principal, project: String, environment: String,
+                            to action: String, permission: Permission) throws {
         guard actor != .system, let env = try Environment.fetchOne(db, sql: "SELECT * FROM environment WHERE name = ?", arguments: [environment]),
               !env.rolloutRoles.isEmpty else { return }
         let held = try roles(of: actor, in: project, db)
         guard held.contains(where: env.rolloutRoles.contains) else {
+            let allowed = env.rolloutRoles.joined(separator: ", ")
             throw SluiceError(.permissionDenied,
-                              "permission denied: \(actor.email) cannot roll out to \(environment): its policy allows \(env.rolloutRoles.joined(separator: ", "))",
-                              hint: "Ask a member with one of those roles to run the stage.", permission: Permission.rolloutsRun.rawValue)
+                              "permission denied: \(actor.email) cannot \(action) in \(environment): its rollout policy allows only the roles \(allowed), "
+                                  + "and \(actor.email) holds \(held.sorted().joined(separator: ", "))",
+                              hint: "Ask a member with one of those roles, or ask an admin for one of them in project \(project) "
+                                  + "(`sluice project member add`) or to widen the rollout roles of \(environment) (`sluice settings apply`).",
+                              permission: permission.rawValue)
         }
     }
 

@@ -65,6 +65,7 @@ struct DbCommand: ParsableCommand {
                 let ctx = try CommandContext(global)
                 let reports = try ctx.workspace.drift(try database.map(DatabaseRef.init(parsing:)), by: try ctx.principal())
                 try ctx.emit(reports) {
+                    reports.isEmpty ? "No database whose history you may read (it needs issues.get in a project with an issue on it)." :
                     reports.map { r in
                         if r.drifted { return "\(r.database): DRIFTED\n" + r.diff.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n") }
                         return "\(r.database): \(r.note ?? "in sync")"

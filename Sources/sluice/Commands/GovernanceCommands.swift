@@ -138,9 +138,7 @@ struct SettingsCommand: ParsableCommand {
         func run() throws {
             try runCommand {
                 let ctx = try CommandContext(global)
-                guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                    throw SluiceError.notFound("cannot read \(file)")
-                }
+                let text = try SheetText.read(file: file)
                 let report = try ctx.workspace.applySettings(by: try ctx.principal(), toml: text, file: file)
                 try ctx.emit(report) {
                     report.changes.isEmpty ? "No changes: the workspace already matches \(file)."

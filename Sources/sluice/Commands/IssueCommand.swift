@@ -37,9 +37,7 @@ struct IssueCommand: ParsableCommand {
                     let text: String
                     switch (sql, sqlFile) {
                     case let (s?, nil): text = s
-                    case let (nil, f?):
-                        guard let t = try? String(contentsOfFile: f, encoding: .utf8) else { throw SluiceError.notFound("cannot read \(f)") }
-                        text = t
+                    case let (nil, f?): text = try SheetText.read(file: f)
                     case (nil, nil):
                         guard type.uppercased() == "BASELINE" else { throw SluiceError.usage("give the SQL with --sql or --sql-file") }
                         text = ""
@@ -222,8 +220,8 @@ struct IssueCommand: ParsableCommand {
             try runCommand {
                 let ctx = try CommandContext(global)
                 let text: String
-                if let sql { text = sql } else if let sqlFile, let t = try? String(contentsOfFile: sqlFile, encoding: .utf8) { text = t } else {
-                    throw SluiceError.usage("give the new SQL with --sql or a readable --sql-file")
+                if let sql { text = sql } else if let sqlFile { text = try SheetText.read(file: sqlFile) } else {
+                    throw SluiceError.usage("give the new SQL with --sql or --sql-file")
                 }
                 let i = try ctx.workspace.editSQL(by: try ctx.principal(), issue: id, spec: spec, sql: text)
                 try ctx.emit(i) { "Spec \(spec) of #\(i.id) updated; approval \(i.approvalStatus.rawValue)." }

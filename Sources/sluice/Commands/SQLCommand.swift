@@ -20,8 +20,7 @@ struct SQLCommand: ParsableCommand {
     }
 
     static func read(_ file: String) throws -> String {
-        guard let sql = try? String(contentsOfFile: file, encoding: .utf8) else { throw SluiceError.notFound("cannot read \(file)") }
-        return sql
+        try SheetText.read(file: file)
     }
 
     struct Split: ParsableCommand {
