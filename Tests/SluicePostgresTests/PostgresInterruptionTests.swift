@@ -25,10 +25,12 @@ import Testing
         // The sessions view shows the running statement, waiting on its timeout.
         var sleeping: DatabaseSession?
         try wait("pg_sleep to show in the sessions") {
-            sleeping = try t.ws.sessions(task: task.id, by: t.admin).first { $0.query.contains("pg_sleep(60)") && $0.state == "active" }
+            sleeping = try t.ws.sessions(task: task.id, by: t.admin).first { $0.query.contains("pg_sleep(60)") && $0.state == "active" && !$0.waitEvent.isEmpty }
             return sleeping != nil
         }
-        #expect(sleeping?.application == "sluice")
+        // The task's session carries its run, so a fence can find it if its runner stalls.
+        #expect(sleeping?.application.hasPrefix("sluice ") == true && sleeping?.application.hasSuffix(" run \(task.latestRun?.id ?? -1)") == true,
+                "\(sleeping?.application ?? "")")
         #expect(sleeping?.waitEvent == "Timeout:PgSleep")
         let started = Date()
         _ = try t.ws.cancelTask(by: t.admin, task: task.id)

@@ -91,10 +91,18 @@ import Testing
     @Test func aSheetThatControlsTransactionsItselfIsRefused() throws {
         let t = try PostgresWorkspace(tag: "txn", perEnvironment: 1, environments: ["test"])
         let issue = try t.issue([("test", [(id: "x", db: 0, sql: "CREATE TABLE a (x int);\nCOMMIT;\nCREATE TABLE b (x int);")])])
+        // Refused by the plan checks (an ERROR holds the automatic stage), never run, not even by the dry run.
+        let refusal = try #require(try t.ws.planChecks(issue: issue.id, by: t.admin).flatMap(\.results).first { $0.title == "refused by the sheet policy" })
+        #expect(refusal.status == .error && refusal.line == 2 && refusal.column == 1 && refusal.content.contains("COMMIT"), "\(refusal)")
         try t.runUntilIdle()
         let task = try #require(try t.tasks(issue.id).first)
-        #expect(task.status == .failed)
-        #expect(task.latestRun?.message?.contains("line 2, column 1: the sheet runs COMMIT itself") == true, "\(task.latestRun?.message ?? "")")
+        #expect(task.status == .notStarted)
+        // A run forced past the checks is refused by the executor too.
+        _ = try t.ws.runStage(by: t.admin, issue: issue.id, environment: "test")
+        try t.runUntilIdle()
+        let forced = try #require(try t.tasks(issue.id).first)
+        #expect(forced.status == .failed)
+        #expect(forced.latestRun?.message?.contains("refused by the sheet policy: line 2, column 1: COMMIT is refused") == true, "\(forced.latestRun?.message ?? "")")
         #expect(try t.count("test", 0, "SELECT count(*) FROM pg_tables WHERE tablename = 'a'") == 0)
     }
 }

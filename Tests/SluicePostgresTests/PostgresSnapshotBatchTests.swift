@@ -35,7 +35,7 @@ import Testing
         let t = try PostgresWorkspace(tag: "snaps", perEnvironment: 2, environments: ["test"])
         let version = "v'1 \\ \"quoted\""
         let issue = try t.issue([("test", [
-            (id: "a", db: 0, sql: "CREATE TABLE a (id int PRIMARY KEY);\nDEALLOCATE ALL;\nCREATE TABLE b (note text DEFAULT 'it''s');"),
+            (id: "a", db: 0, sql: "CREATE TABLE a (id int PRIMARY KEY);\nDO $$ BEGIN EXECUTE 'DEALLOCATE ALL'; END $$;\nCREATE TABLE b (note text DEFAULT 'it''s');"),
             (id: "b", db: 1, sql: PostgresSchemaTests.schema),
         ])], version: version)
         try t.runUntilIdle()

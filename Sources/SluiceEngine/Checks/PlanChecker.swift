@@ -115,11 +115,17 @@ struct PlanChecker {
         let report = driver.dryRun(job.database, sql: prefix + job.sheet, timeLimit: options.dryRunTimeLimit, cancel: CancellationHandle())
         let own = report.statements.filter { $0.index >= prefixStatements }
         switch report.outcome {
+        case .success where report.mode == .explainOnly:
+            let content = "limited to EXPLAIN: \(job.database.ref.instance) has no check role, so the sheet did not run (unapproved SQL never runs "
+                + "with the instance's own privileges); its data changes were planned and nothing was read. "
+                + "`sluice instance set \(job.database.ref.instance) --check-role ROLE` runs the full dry run as ROLE."
+            return ([PlanCheckResult(status: .success, title: "dry run limited to EXPLAIN", content: content)], nil)
         case .success:
             var rows: [Int: Int64] = [:]
             for s in own { rows[s.index - prefixStatements] = s.affectedRows }
             let total = rows.values.reduce(0, +)
-            let content = "\(own.count) statement(s) ran and were rolled back in \(String(format: "%.0f", report.durationMs)) ms; \(total) row(s) affected"
+            let content = "\(own.count) statement(s) ran\(report.ranAs.map { " as check role \($0)" } ?? "") and were rolled back in "
+                + "\(String(format: "%.0f", report.durationMs)) ms; \(total) row(s) affected"
             return ([PlanCheckResult(status: .success, title: "dry run passed", content: content)], rows)
         case .failed:
             guard let failure = report.failure else {

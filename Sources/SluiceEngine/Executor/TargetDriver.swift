@@ -78,6 +78,13 @@ public struct DryRunReport: Sendable, Codable, Equatable {
     public var durationMs: Double
     /// Why the dry run did not finish (timeout, cannot connect), when it did not.
     public var note: String?
+    /// How far the dry run went: the sheet run and rolled back, or (PostgreSQL without a check
+    /// role) only its data changes planned with EXPLAIN, which reads no data.
+    public var mode: Mode = .full
+    /// The role the sheet ran as, when not the instance's own (PostgreSQL check role).
+    public var ranAs: String?
+
+    public enum Mode: String, Sendable, Codable { case full = "FULL", explainOnly = "EXPLAIN_ONLY" }
 
     public init(outcome: Outcome, statements: [Statement], failure: Failure?, durationMs: Double, note: String? = nil) {
         self.outcome = outcome; self.statements = statements; self.failure = failure; self.durationMs = durationMs; self.note = note

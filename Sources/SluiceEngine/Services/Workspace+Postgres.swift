@@ -31,10 +31,19 @@ extension Workspace {
         }
     }
 
-    /// Changes a PostgreSQL instance's timeouts or stored password (`clearPassword` forgets it).
+    /// Changes a PostgreSQL instance's timeouts, stored password (`clearPassword` forgets it) or
+    /// check role: the login role plan checks connect as (same server and password sources, its
+    /// own privileges), so unapproved SQL never runs with the instance's own; `clearCheckRole`
+    /// limits the dry run to what reads no data (EXPLAIN) again.
     public func updatePostgresInstance(by actor: Principal, name: String, password: String? = nil, clearPassword: Bool = false,
-                                       lockTimeoutMs: Int? = nil, statementTimeoutMs: Int? = nil) throws -> PostgresInstanceSettings {
+                                       lockTimeoutMs: Int? = nil, statementTimeoutMs: Int? = nil,
+                                       checkRole: String? = nil, clearCheckRole: Bool = false) throws -> PostgresInstanceSettings {
         try Self.validateTimeouts(lockTimeoutMs, statementTimeoutMs)
+        if let checkRole {
+            guard !checkRole.isEmpty, checkRole.utf8.count <= 63, checkRole.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7f }) else {
+                throw SluiceError.usage("--check-role must be a PostgreSQL role name (1 to 63 bytes, no control characters)")
+            }
+        }
         let keyFile = PostgresSecrets.keyFile(besideMetastore: Workspace.metastorePath(home: home))
         let sealed = try password.map { try PostgresSecrets.seal($0, keyFile: keyFile) }
         return try store.write { db in
@@ -44,6 +53,9 @@ extension Workspace {
             try db.execute(sql: "INSERT INTO postgresInstance (instance) VALUES (?) ON CONFLICT DO NOTHING", arguments: [name])
             if let lockTimeoutMs { try db.execute(sql: "UPDATE postgresInstance SET lockTimeoutMs = ? WHERE instance = ?", arguments: [lockTimeoutMs, name]) }
             if let statementTimeoutMs { try db.execute(sql: "UPDATE postgresInstance SET statementTimeoutMs = ? WHERE instance = ?", arguments: [statementTimeoutMs, name]) }
+            if checkRole != nil || clearCheckRole {
+                try db.execute(sql: "UPDATE postgresInstance SET checkRole = ? WHERE instance = ?", arguments: [checkRole, name])
+            }
             if sealed != nil || clearPassword {
                 try db.execute(sql: "UPDATE postgresInstance SET sealedPassword = ? WHERE instance = ?", arguments: [sealed, name])
             }
@@ -61,7 +73,8 @@ extension Workspace {
         return PostgresInstanceSettings(instance: name,
                                         lockTimeoutMs: row?["lockTimeoutMs"] ?? PostgresTarget.defaultLockTimeoutMs,
                                         statementTimeoutMs: row?["statementTimeoutMs"] ?? PostgresTarget.defaultStatementTimeoutMs,
-                                        passwordStored: (row?["sealedPassword"] as String?) != nil)
+                                        passwordStored: (row?["sealedPassword"] as String?) != nil,
+                                        checkRole: row?["checkRole"])
     }
 
     private static func validateTimeouts(_ values: Int?...) throws {
@@ -126,4 +139,6 @@ public struct PostgresInstanceSettings: Sendable, Codable, Equatable {
     public var lockTimeoutMs: Int
     public var statementTimeoutMs: Int
     public var passwordStored: Bool
+    /// The login role plan checks connect as; nil: the dry run is limited to EXPLAIN.
+    public var checkRole: String?
 }

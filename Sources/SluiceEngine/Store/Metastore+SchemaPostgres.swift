@@ -13,5 +13,9 @@ extension Metastore {
                 )
                 """)
         }
+        // The login role plan checks connect as: unapproved SQL runs with its privileges only.
+        m.registerMigration("postgres-2-check-role") { db in
+            try db.execute(sql: "ALTER TABLE postgresInstance ADD COLUMN checkRole TEXT")
+        }
     }
 }

@@ -27,15 +27,20 @@ struct InstanceSetCommand: ParsableCommand {
     @Argument var name: String
     @OptionGroup var postgres: PostgresInstanceOptions
     @Flag(help: "Forget the stored password (libpq's .pgpass and PGPASSWORD apply).") var clearPassword = false
+    @Option(help: "Login role plan checks connect as, so unapproved SQL runs with its privileges only (see the README for a setup).")
+    var checkRole: String?
+    @Flag(help: "Forget the check role: dry runs are then limited to EXPLAIN, which reads no data.") var noCheckRole = false
     func run() throws {
         try runCommand {
             let ctx = try CommandContext(global)
             let s = try ctx.workspace.updatePostgresInstance(by: try ctx.principal(), name: name, password: try postgres.password(),
                                                              clearPassword: clearPassword, lockTimeoutMs: postgres.lockTimeoutMs,
-                                                             statementTimeoutMs: postgres.statementTimeoutMs)
+                                                             statementTimeoutMs: postgres.statementTimeoutMs,
+                                                             checkRole: checkRole, clearCheckRole: noCheckRole)
             try ctx.emit(s) {
                 "Instance \(s.instance): lock_timeout \(s.lockTimeoutMs) ms, statement_timeout \(s.statementTimeoutMs) ms, "
-                    + (s.passwordStored ? "password stored (encrypted)" : "no stored password")
+                    + (s.passwordStored ? "password stored (encrypted)" : "no stored password") + ", "
+                    + (s.checkRole.map { "plan checks connect as \($0)" } ?? "no check role (dry runs limited to EXPLAIN)")
             }
         }
     }

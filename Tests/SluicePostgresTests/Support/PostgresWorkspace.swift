@@ -12,8 +12,13 @@ final class PostgresWorkspace {
     let prefix: String
     var databases: [String: [String]] = [:]
 
+    /// The login role plan checks connect as on the test server: a member of the server's owner
+    /// role (so the dry run may change its tables) without its superuser powers.
+    static let checkRole = "sluice_checker"
+
+    /// `checkRole`: the role dry runs connect as (nil: none, dry runs limited to EXPLAIN).
     init(tag: String, perEnvironment: Int, environments: [String] = ["test", "prod"], maxConnections: Int = 8,
-         testAutomatic: Bool = true) throws {
+         testAutomatic: Bool = true, checkRole: String? = PostgresWorkspace.checkRole) throws {
         let conninfo = try TestServer.conninfo()
         prefix = TestServer.uniquePrefix(tag)
         dir = NSTemporaryDirectory() + "sluice-pg-" + UUID().uuidString
@@ -27,8 +32,23 @@ final class PostgresWorkspace {
             _ = try ws.addInstance(by: admin, name: "pg\(env)", engine: .postgres, location: conninfo, environment: env,
                                    maxConnections: maxConnections)
             _ = try ws.syncInstance(by: admin, name: "pg\(env)")
+            if let checkRole {
+                try Self.ensureChecker()
+                _ = try ws.updatePostgresInstance(by: admin, name: "pg\(env)", checkRole: checkRole)
+            }
         }
         _ = try ws.createProject(by: admin, key: "P", title: "Project")
+    }
+
+    /// Creates the check role once per server (a DO block: two suites may race to create it).
+    static func ensureChecker() throws {
+        _ = try? TestServer.query("""
+            DO $$ BEGIN
+              IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '\(checkRole)') THEN
+                CREATE ROLE \(checkRole) LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE; GRANT postgres TO \(checkRole);
+              END IF;
+            END $$
+            """)
     }
 
     deinit {

@@ -24,9 +24,10 @@ final class PostgresConnection {
 
     /// Connects with `conninfo` (key=value or URI, expanded by libpq so `PG*` variables and
     /// `.pgpass` apply), overriding its database with `database` and adding `password` when given.
-    init(conninfo: String, database: String?, password: String?, connectTimeout: Int = 10) throws {
+    init(conninfo: String, database: String?, password: String?, user: String? = nil, connectTimeout: Int = 10) throws {
         var pairs: [(String, String)] = [("connect_timeout", "\(connectTimeout)"), ("dbname", conninfo)]
         if let database { pairs.append(("dbname", database)) }
+        if let user { pairs.append(("user", user)) }
         if let password, !password.isEmpty { pairs.append(("password", password)) }
         pairs.append(("fallback_application_name", "sluice"))
         secrets = password.map { [$0] } ?? []

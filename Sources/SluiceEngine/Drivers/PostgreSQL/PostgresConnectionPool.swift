@@ -79,7 +79,7 @@ final class PostgresConnectionPool: @unchecked Sendable {
     /// Opens a connection in a slot already counted in `open`; frees the slot if that fails.
     private func replace(_ target: PostgresTarget) throws -> PostgresConnection {
         do {
-            return try PostgresConnection(conninfo: target.conninfo, database: target.database, password: try target.password())
+            return try PostgresConnection(conninfo: target.conninfo, database: target.database, password: try target.password(), user: target.loginUser)
         } catch {
             cond.withLock { open -= 1; cond.signal() }
             throw error

@@ -17,7 +17,11 @@ public struct PostgresDriver: TargetDriver {
 
     /// Runs `body` on a pooled connection to `database`; a connection that failed is not reused.
     static func withConnection<T>(_ database: TargetDatabase, _ body: (PostgresConnection) throws -> T) throws -> T {
-        let target = try target(database)
+        try withConnection(to: try target(database), body)
+    }
+
+    /// ``withConnection(_:_:)`` to a target as given (say, reached as its check role).
+    static func withConnection<T>(to target: PostgresTarget, _ body: (PostgresConnection) throws -> T) throws -> T {
         let pool = PostgresConnectionPool.pool(for: target)
         let conn = try pool.acquire(target)
         do {

@@ -19,14 +19,18 @@ public struct PostgresTarget: Sendable, Codable, Equatable {
     var sealedPassword: String? = nil
     /// The metastore file; its key file sits beside it, and it tells workspaces' pools apart.
     var metastoreFile: String = ""
+    /// The login role plan checks connect as (`instance set --check-role`); nil: EXPLAIN-only dry runs.
+    public var checkRole: String? = nil
+    /// The role this target's connections log in as, when not the conninfo's own.
+    var loginUser: String? = nil
 
-    enum CodingKeys: String, CodingKey { case instance, conninfo, database, maxConnections, lockTimeoutMs, statementTimeoutMs }
+    enum CodingKeys: String, CodingKey { case instance, conninfo, database, maxConnections, lockTimeoutMs, statementTimeoutMs, checkRole }
 
     /// Columns `TargetDatabase.selectSQL` adds for PostgreSQL targets.
     static let columns = """
         i.location AS instanceLocation, i.maxConnections AS instanceMaxConnections, \
         pg.lockTimeoutMs AS pgLockTimeoutMs, pg.statementTimeoutMs AS pgStatementTimeoutMs, \
-        pg.sealedPassword AS pgSealedPassword, (SELECT file FROM pragma_database_list WHERE name = 'main') AS metastoreFile
+        pg.sealedPassword AS pgSealedPassword, pg.checkRole AS pgCheckRole, (SELECT file FROM pragma_database_list WHERE name = 'main') AS metastoreFile
         """
     static let joins = "LEFT JOIN postgresInstance pg ON pg.instance = d.instance"
 
@@ -43,6 +47,15 @@ public struct PostgresTarget: Sendable, Codable, Equatable {
                   maxConnections: row["instanceMaxConnections"] ?? 8, lockTimeoutMs: row["pgLockTimeoutMs"],
                   statementTimeoutMs: row["pgStatementTimeoutMs"], sealedPassword: row["pgSealedPassword"],
                   metastoreFile: row["metastoreFile"] ?? "")
+        checkRole = row["pgCheckRole"]
+    }
+
+    /// The same database reached as the check role: the connection plan checks run on.
+    var asChecker: PostgresTarget? {
+        guard let checkRole else { return nil }
+        var t = self
+        t.loginUser = checkRole
+        return t
     }
 
     /// The key file that opens `sealedPassword`.
@@ -55,5 +68,5 @@ public struct PostgresTarget: Sendable, Codable, Equatable {
     }
 
     /// The pool this target's connections come from: one per instance of one workspace.
-    var poolKey: String { metastoreFile + "\u{1}" + instance + "\u{1}" + conninfo }
+    var poolKey: String { metastoreFile + "\u{1}" + instance + "\u{1}" + conninfo + "\u{1}" + (loginUser ?? "") }
 }

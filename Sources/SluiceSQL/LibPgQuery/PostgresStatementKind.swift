@@ -1,0 +1,10 @@
+/// What kind of statement a PostgreSQL statement is, read from its parse tree.
+public enum PostgresStatementKind {
+    /// Whether `statement` reads or changes rows without changing the schema (SELECT, INSERT,
+    /// UPDATE, DELETE, MERGE): what EXPLAIN can plan. False for anything else or what does not parse.
+    public static func isDataStatement(_ statement: String) -> Bool {
+        guard let node = (try? PgParser.parse(statement))?.first?.node else { return false }
+        return node.hasTag("SelectStmt") || node.hasTag("InsertStmt") || node.hasTag("UpdateStmt")
+            || node.hasTag("DeleteStmt") || node.hasTag("MergeStmt")
+    }
+}
