@@ -65,7 +65,7 @@ extension RuleExample {
         .init("index.create-concurrently", .postgres, bad: "CREATE INDEX idx_t_a ON t (a);",
               good: "CREATE INDEX CONCURRENTLY idx_t_a ON t (a); CREATE TABLE n (a int); CREATE INDEX idx_n_a ON n (a);"),
         .init("index.drop-concurrently", .postgres, bad: "DROP INDEX idx_t_a;", good: "DROP INDEX CONCURRENTLY idx_t_a;"),
-        .init("lock.require-lock-timeout", .postgres, bad: "ALTER TABLE t ADD COLUMN a int;", good: "SET lock_timeout = '2s'; ALTER TABLE t ADD COLUMN a int;"),
+        .init("lock.require-lock-timeout", .postgres, bad: "ALTER TABLE t ADD COLUMN a int;", good: "SET LOCAL lock_timeout = '2s'; ALTER TABLE t ADD COLUMN a int;"),
         .init("lock.blocking-ddl", .postgres, bad: "ALTER TABLE t RENAME COLUMN a TO b;", good: "ALTER TABLE t VALIDATE CONSTRAINT c;"),
         .init("column.type-change-rewrites-table", .postgres, bad: "ALTER TABLE t ALTER COLUMN a TYPE bigint;", good: "ALTER TABLE t ALTER COLUMN a TYPE text;"),
         // Table rules

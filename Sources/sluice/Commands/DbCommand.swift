@@ -40,6 +40,14 @@ struct DbCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The migration history recorded in a database.")
         @OptionGroup var global: GlobalOptions
         @Argument var database: String
+
+        static func tamperingNote(_ rows: [MigrationRecord]) -> String {
+            let bad = rows.filter { $0.integrity == .tampered }.map { "#\($0.id)" }
+            guard !bad.isEmpty else { return "" }
+            return "\nTAMPERING: row(s) \(bad.joined(separator: ", ")) claim this workspace but their seal does not verify: they were forged or "
+                + "altered in the database, and Sluice never trusts them (a task they claim runs anyway)."
+        }
+
         func run() throws {
             try runCommand {
                 let ctx = try CommandContext(global)
@@ -47,10 +55,11 @@ struct DbCommand: ParsableCommand {
                 let rows = try ctx.workspace.history(ref, by: try ctx.principal())
                 try ctx.emit(rows.map(HistoryJSON.init)) {
                     rows.isEmpty ? "No history recorded in \(ref) yet." :
-                    Output.table(["ID", "VERSION", "TYPE", "STATUS", "ISSUE", "RUN", "MS", "APPLIED AT", "BY"], rows.map {
+                    Output.table(["ID", "VERSION", "TYPE", "STATUS", "ISSUE", "RUN", "MS", "APPLIED AT", "BY", "SEAL"], rows.map {
                         ["\($0.id)", $0.version ?? "-", $0.type, $0.status, $0.issueId.map { "#\($0)" } ?? "-",
-                         $0.taskRunId.map { "\($0)" } ?? "-", String(format: "%.1f", $0.durationMs), $0.appliedAt, $0.appliedBy]
-                    })
+                         $0.taskRunId.map { "\($0)" } ?? "-", String(format: "%.1f", $0.durationMs), $0.appliedAt, $0.appliedBy,
+                         $0.integrity == .tampered ? "TAMPERED" : $0.integrity == .verified ? "ok" : "other workspace"]
+                    }) + Self.tamperingNote(rows)
                 }
             }
         }
@@ -67,11 +76,14 @@ struct DbCommand: ParsableCommand {
                 try ctx.emit(reports) {
                     reports.isEmpty ? "No database whose history you may read (it needs issues.get in a project with an issue on it)." :
                     reports.map { r in
-                        if r.drifted { return "\(r.database): DRIFTED\n" + r.diff.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n") }
+                        if r.drifted {
+                            return "\(r.database): DRIFTED\n" + r.diff.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
+                                + (r.note.map { "\n    " + $0 } ?? "")
+                        }
                         return "\(r.database): \(r.note ?? "in sync")"
                     }.joined(separator: "\n")
                 }
-                if reports.contains(where: \.drifted) { throw ExitCode(1) }
+                if reports.contains(where: { $0.drifted || !$0.tampered.isEmpty }) { throw ExitCode(1) }
             }
         }
     }

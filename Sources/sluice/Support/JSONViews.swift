@@ -86,11 +86,14 @@ struct HistoryJSON: Encodable {
     var appliedAt: String
     var appliedBy: String
     var statement: String
+    /// VERIFIED (sealed by this workspace), TAMPERED (forged or altered) or FOREIGN (another workspace's).
+    var integrity: String
 
     init(_ r: MigrationRecord) {
         id = r.id; version = r.version; type = r.type; status = r.status; issueId = r.issueId; taskId = r.taskId
         taskRunId = r.taskRunId; checksum = r.checksum; durationMs = (r.durationMs * 1000).rounded() / 1000
         appliedAt = r.appliedAt; appliedBy = r.appliedBy; statement = r.statement
+        integrity = r.integrity.rawValue
     }
 }
 

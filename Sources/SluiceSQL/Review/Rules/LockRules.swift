@@ -52,7 +52,7 @@ enum LockRules {
             return [RuleHit("DROP INDEX takes an ACCESS EXCLUSIVE lock on the table: every read and write waits")]
         },
         ReviewRule("lock.require-lock-timeout", "Set lock_timeout before DDL that blocks traffic",
-                   fix: "Start the sheet with SET lock_timeout = '2s'; so the DDL gives up instead of queueing traffic behind it.",
+                   fix: "Start the sheet with SET LOCAL lock_timeout = '2s'; so the DDL gives up instead of queueing traffic behind it.",
                    level: .warning, dialects: [.postgres]) { input in
             guard let lock = blockingLock(input) else { return [] }
             let timeoutSet = input.earlier.contains { $0.type == "SET" && $0.statement.text.lowercased().contains("lock_timeout") }
