@@ -167,7 +167,6 @@ extension PostgresSheetPolicyTests {
         .init("SELECT set_config(name, value, true) FROM settings_to_apply;", "set_config(…)", line: 1, column: 8, statement: 0),
         .init("DROP SCHEMA public CASCADE;", "DROP SCHEMA public", line: 1, column: 1, statement: 0),
         .init("ALTER SCHEMA public RENAME TO legacy;", "ALTER SCHEMA public … RENAME", line: 1, column: 1, statement: 0),
-        .init("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO app_rw;", "GRANT … ON ALL TABLES IN SCHEMA public", line: 1, column: 1, statement: 0),
         .init("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO app_rw;", "GRANT … ON ALL SEQUENCES IN SCHEMA public", line: 1, column: 1, statement: 0),
         .init("ALTER TABLE ALL IN TABLESPACE pg_default SET TABLESPACE fast;", "ALTER … ALL IN TABLESPACE", line: 1, column: 1, statement: 0),
     ]
@@ -259,6 +258,7 @@ extension PostgresSheetPolicyTests {
         "SELECT set_config('search_path', 'billing, public', true);",
         "CREATE TABLE sluice_archive.accounts_2019 (LIKE accounts);",
         "GRANT SELECT ON ALL TABLES IN SCHEMA public TO app_ro;",
+        "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO app_rw;",
         "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO app_rw;",
         "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA billing TO app_rw;",
     ]

@@ -82,7 +82,5 @@ enum PostgresPolicyText {
     static let reservedReason = "objects whose names start with sluice_ belong to Sluice, which records in them what ran where; a sheet may read them but not change them"
     static let historySchemaReason = "the public schema holds sluice_migration_history: dropping or renaming it takes Sluice's history with it"
     static let historySchemaHint = "Drop or rename the objects in it one by one instead, or keep your objects in a schema of your own."
-    static let grantAllReason = "it grants the privilege on every table of the public schema, sluice_migration_history included, so other roles could change Sluice's history"
-    static let grantAllHint = "Grant on your tables by name (GRANT … ON accounts, invoices TO …), or grant only SELECT on all tables of the schema."
     static let reservedHint = "Give your object a name that does not start with sluice_; to use the history, read it (SELECT … FROM sluice_migration_history)."
 }

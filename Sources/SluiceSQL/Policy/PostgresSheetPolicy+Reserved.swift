@@ -18,24 +18,13 @@ extension PostgresSheetPolicy {
     /// The schema Sluice's history lives in.
     static let historySchema = "public"
 
-    /// DROP SCHEMA public and ALTER SCHEMA public RENAME, which would take the history along,
-    /// and GRANT of more than SELECT (or USAGE) on ALL TABLES or SEQUENCES IN SCHEMA public,
-    /// which would grant it on the history too.
+    /// DROP SCHEMA public and ALTER SCHEMA public RENAME, which would take the history along.
+    /// (`GRANT … ON ALL TABLES IN SCHEMA public` is what DBAs write every day: it is allowed; a
+    /// role that then forges history rows is caught by their seal.)
     private static func historySchemaFinding(_ statement: PgNode) -> Finding? {
         if statement.hasTag("DropStmt"), statement["removeType"]?.string == "OBJECT_SCHEMA",
            (statement["objects"]?.list ?? []).contains(where: { $0.string?.lowercased() == historySchema }) {
             return Finding("DROP SCHEMA \(historySchema)", Text.historySchemaReason, Text.historySchemaHint)
-        }
-        if statement.hasTag("GrantStmt"), statement["is_grant"]?.bool == true,
-           statement["targtype"]?.string == "ACL_TARGET_ALL_IN_SCHEMA",
-           (statement["objects"]?.list ?? []).contains(where: { $0.string?.lowercased() == historySchema }) {
-            // ALL TABLES (or SEQUENCES) IN SCHEMA public includes Sluice's own: reading is fine.
-            let privileges = (statement["privileges"]?.list ?? []).compactMap { $0["priv_name"]?.string?.lowercased() }
-            let harmless: Set<String> = ["select", "usage"]
-            if privileges.isEmpty || privileges.contains(where: { !harmless.contains($0) }) {
-                let type = objectWords(statement["objtype"]?.string ?? "OBJECT_TABLE")
-                return Finding("GRANT … ON ALL \(type)S IN SCHEMA \(historySchema)", Text.grantAllReason, Text.grantAllHint)
-            }
         }
         if statement.hasTag("RenameStmt"), statement["renameType"]?.string == "OBJECT_SCHEMA",
            statement["subname"]?.string?.lowercased() == historySchema {
