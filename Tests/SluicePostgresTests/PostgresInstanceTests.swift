@@ -34,7 +34,7 @@ import Testing
         // The target's own instance, with no password stored, connects through libpq's defaults.
         #expect(!conninfo.isEmpty)
         #expect(try t.ws.postgresInstanceSettings("pgtest") == PostgresInstanceSettings(
-            instance: "pgtest", lockTimeoutMs: 10_000, statementTimeoutMs: 1_800_000, passwordStored: false))
+            instance: "pgtest", lockTimeoutMs: 10_000, statementTimeoutMs: 1_800_000, passwordStored: false, checkRole: PostgresWorkspace.checkRole))
     }
 
     @Test func syncDiscoversDatabasesButNotTemplates() throws {

@@ -167,7 +167,6 @@ extension PostgresSheetPolicyTests {
         .init("SELECT set_config(name, value, true) FROM settings_to_apply;", "set_config(…)", line: 1, column: 8, statement: 0),
         .init("DROP SCHEMA public CASCADE;", "DROP SCHEMA public", line: 1, column: 1, statement: 0),
         .init("ALTER SCHEMA public RENAME TO legacy;", "ALTER SCHEMA public … RENAME", line: 1, column: 1, statement: 0),
-        .init("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO app_rw;", "GRANT … ON ALL SEQUENCES IN SCHEMA public", line: 1, column: 1, statement: 0),
         .init("ALTER TABLE ALL IN TABLESPACE pg_default SET TABLESPACE fast;", "ALTER … ALL IN TABLESPACE", line: 1, column: 1, statement: 0),
     ]
 
