@@ -61,7 +61,13 @@ struct PlanChecker {
                             content: "statement \(v.statementIndex + 1): \(v.construct) is refused: \(v.reason). \(v.hint) The dry run did not run.",
                             statementIndex: v.statementIndex, line: v.line, column: v.column)
         }, nil)
-        checks.append(check(.dryRun, dryRunResults))
+        let opaque = SheetPolicy.opaque(in: job.sheet, engine: job.database.engine).map { s in
+            PlanCheckResult(status: .success, title: "code the sheet policy cannot read",
+                            content: "statement \(s.index + 1) is a DO block or a function body: what it runs is decided when it runs, so the "
+                                + "sheet policy checks it only where Sluice's own tables are concerned; read it closely before approving",
+                            statementIndex: s.index, line: s.line, column: s.column)
+        }
+        checks.append(check(.dryRun, dryRunResults + opaque))
 
         // Statement summary.
         facts.sqlTypes = classified.types
@@ -145,7 +151,8 @@ struct PlanChecker {
                                          content: "an earlier spec on this database is refused by the sheet policy, so this one could not be tried")], nil)
             }
             return ([PlanCheckResult(status: .error, title: "refused by the sheet policy",
-                                     content: "statement \(failure.statementIndex - prefixStatements + 1): \(failure.message) Everything was rolled back.",
+                                     content: "statement \(failure.statementIndex - prefixStatements + 1): \(failure.message)"
+                                         + (failure.message.hasSuffix(".") ? "" : ".") + " Everything was rolled back.",
                                      statementIndex: failure.statementIndex - prefixStatements, line: failure.line - prefixLines, column: failure.column)], nil)
         case .timedOut, .canceled:
             let content = "skipped: " + (report.note ?? "stopped after \(options.dryRunTimeLimit) s") + "; nothing was changed"

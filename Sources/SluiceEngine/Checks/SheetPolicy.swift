@@ -11,4 +11,12 @@ enum SheetPolicy {
         case .postgres: return PostgresSheetPolicy.violations(in: sql)
         }
     }
+
+    /// Statements whose effects the policy cannot read from their text (PostgreSQL `DO` blocks and
+    /// function bodies): what they run is guarded at run time only where Sluice's own tables are
+    /// concerned, so a reviewer must read them.
+    static func opaque(in sql: String, engine: DatabaseEngine) -> [SQLStatement] {
+        guard engine == .postgres, let statements = try? StatementSplitter.split(sql, dialect: .postgres) else { return [] }
+        return statements.filter { PostgresStatementKind.carriesOpaqueCode($0.text) }
+    }
 }

@@ -8,3 +8,12 @@ public enum PostgresStatementKind {
             || node.hasTag("DeleteStmt") || node.hasTag("MergeStmt")
     }
 }
+
+extension PostgresStatementKind {
+    /// Whether `statement` carries code whose effects its text does not show: a `DO` block or a
+    /// function or procedure body (what it runs is decided when it runs).
+    public static func carriesOpaqueCode(_ statement: String) -> Bool {
+        guard let node = (try? PgParser.parse(statement))?.first?.node else { return false }
+        return node.hasTag("DoStmt") || node.hasTag("CreateFunctionStmt")
+    }
+}

@@ -83,4 +83,6 @@ enum PostgresPolicyText {
     static let historySchemaReason = "the public schema holds sluice_migration_history: dropping or renaming it takes Sluice's history with it"
     static let historySchemaHint = "Drop or rename the objects in it one by one instead, or keep your objects in a schema of your own."
     static let reservedHint = "Give your object a name that does not start with sluice_; to use the history, read it (SELECT … FROM sluice_migration_history)."
+    static let sluiceSettingReason = "sluice.* settings are Sluice's own: they decide who may write its history"
+    static let sluiceSettingHint = "Remove it; a sheet never writes sluice_migration_history."
 }

@@ -42,6 +42,9 @@ extension PostgresSheetPolicy {
             if lowered.hasPrefix("transaction_") {
                 return Finding("set_config(…) of the transaction's mode", Text.transactionModeReason, Text.transactionModeHint, at: location)
             }
+            if lowered.hasPrefix("sluice.") {
+                return Finding("set_config(…) of a sluice.* setting", Text.sluiceSettingReason, Text.sluiceSettingHint, at: location)
+            }
             return nil
         case "setval":
             return sequenceFinding(arguments.first, location: location)

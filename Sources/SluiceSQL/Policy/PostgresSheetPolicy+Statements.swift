@@ -85,6 +85,9 @@ extension PostgresSheetPolicy {
         if name == "role" || name == "session_authorization" {
             return Finding("\(verb) \(word)", Text.roleReason, Text.roleHint)
         }
+        if name.lowercased().hasPrefix("sluice.") {
+            return Finding("\(verb) \(name)", Text.sluiceSettingReason, Text.sluiceSettingHint)
+        }
         switch kind {
         case "VAR_RESET_ALL":
             return Finding("RESET ALL", Text.sessionSettingReason,

@@ -3,7 +3,7 @@ extension SQLiteSheetPolicy {
     /// pragmas take an object name or a limit as their argument and may have one too.
     static let readablePragmas: Set<String> = [
         "user_version", "application_id", "foreign_keys", "defer_foreign_keys", "schema_version",
-        "page_count", "freelist_count", "encoding", "data_version", "collation_list",
+        "page_count", "page_size", "freelist_count", "encoding", "data_version", "collation_list",
     ]
 
     /// Pragmas that read the schema or check the data, with or without an argument (a table or

@@ -127,7 +127,7 @@ public struct PostgresDriver: TargetDriver {
                 return .failed(message)
             case .proceed(let untrusted):
                 for r in untrusted {
-                    try conn.execute("UPDATE \(PostgresMigrationHistory.table) SET status = 'TAMPERED' WHERE id = \(r.id)")
+                    _ = try conn.executeBatch(PostgresMigrationHistory.writing("UPDATE \(PostgresMigrationHistory.table) SET status = 'TAMPERED' WHERE id = \(r.id)"))
                     marked = true
                 }
             }

@@ -29,9 +29,22 @@ enum PostgresMigrationHistory {
         )
         """
 
-    /// One DONE row per task of a workspace, whatever a runner does; and the fence.
+    /// One DONE row per task of a workspace, whatever a runner does; a guard that refuses UPDATE,
+    /// DELETE and TRUNCATE of the history unless Sluice itself asked (`writing`), so code a sheet
+    /// left behind (a trigger on an application table, fired later by the application) cannot
+    /// erase it; and the fence, created last (its presence says the rest is there).
     static let companionSQL = """
         CREATE UNIQUE INDEX IF NOT EXISTS \(SchemaSnapshot.historyTable)_task ON \(table) (workspace, task_id) WHERE status = 'DONE' AND task_id IS NOT NULL;
+        CREATE OR REPLACE FUNCTION public.sluice_history_guard() RETURNS trigger LANGUAGE plpgsql AS $guard$
+        BEGIN
+          IF pg_catalog.current_setting('sluice.history_write', true) IS DISTINCT FROM 'on' THEN
+            RAISE EXCEPTION 'sluice_migration_history is written by Sluice only: % refused', TG_OP;
+          END IF;
+          RETURN NULL;
+        END $guard$;
+        DROP TRIGGER IF EXISTS sluice_history_guard ON \(table);
+        CREATE TRIGGER sluice_history_guard BEFORE UPDATE OR DELETE OR TRUNCATE ON \(table)
+          FOR EACH STATEMENT EXECUTE FUNCTION public.sluice_history_guard();
         CREATE TABLE IF NOT EXISTS \(fenceTable) (
             workspace text NOT NULL,
             task_run_id bigint NOT NULL,
@@ -39,6 +52,12 @@ enum PostgresMigrationHistory {
             PRIMARY KEY (workspace, task_run_id)
         )
         """
+
+    /// `sql` (an UPDATE or DELETE of the history by Sluice itself) between switching the guard off
+    /// and on again, to send as one batch: one transaction even outside the task's own.
+    static func writing(_ sql: String) -> String {
+        "SELECT pg_catalog.set_config('sluice.history_write', 'on', true); \(sql); SELECT pg_catalog.set_config('sluice.history_write', 'off', true)"
+    }
 
     /// Whether both tables exist in their current layout (the fence table is created last).
     static let currentSQL = "SELECT to_regclass('\(table)') IS NOT NULL AND to_regclass('\(fenceTable)') IS NOT NULL"
@@ -52,7 +71,7 @@ enum PostgresMigrationHistory {
         } else {
             try conn.execute("ALTER TABLE \(table) ADD COLUMN IF NOT EXISTS mac text")
             for r in try fetchAll(conn, where: "workspace = $1 AND mac IS NULL", [workspace]) {
-                try conn.execute("UPDATE \(table) SET mac = $1 WHERE id = $2", [seal.seal(r), "\(r.id)"])
+                _ = try conn.executeBatch(writing("UPDATE \(table) SET mac = \(try conn.literal(seal.seal(r))) WHERE id = \(r.id)"))
             }
         }
         _ = try conn.executeBatch(companionSQL)
@@ -65,12 +84,13 @@ enum PostgresMigrationHistory {
         return digest.prefix(8).reduce(Int64(0)) { ($0 << 8) | Int64($1) }
     }
 
-    /// Rows, fences and every trigger, rule, policy and column default on Sluice's tables, as one
+    /// Rows (each row's id, `xmin` and `ctid`: any UPDATE or DELETE changes them, without reading the
+    /// rows' text), fences and every trigger, rule, policy and column default on Sluice's tables, as one
     /// text: taken before and after a sheet's statements in its transaction, so a sheet that
     /// reached them by any path (a DO block, a function, a trigger) is caught before anything commits.
     static let fingerprintSQL = """
         SELECT pg_catalog.concat_ws('|',
-          (SELECT pg_catalog.count(*)::text || ':' || COALESCE(pg_catalog.md5(pg_catalog.string_agg(id::text || '=' || COALESCE(mac, '') || status, ',' ORDER BY id)), '') FROM \(table)),
+          (SELECT pg_catalog.count(*)::text || ':' || COALESCE(pg_catalog.md5(pg_catalog.string_agg(id::text || '@' || xmin::text || ctid::text, ',' ORDER BY id)), '') FROM \(table)),
           (SELECT pg_catalog.count(*)::text || ':' || COALESCE(pg_catalog.md5(pg_catalog.string_agg(workspace || '/' || task_run_id::text, ',' ORDER BY workspace, task_run_id)), '') FROM \(fenceTable)),
           (SELECT pg_catalog.string_agg(c.relname || ':' || c.relkind::text || ':' || c.relrowsecurity::text, ',' ORDER BY c.relname) FROM pg_catalog.pg_class c
              WHERE c.relnamespace = 'public'::regnamespace AND c.relname LIKE 'sluice\\_%'),

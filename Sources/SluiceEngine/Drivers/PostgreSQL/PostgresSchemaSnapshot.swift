@@ -5,7 +5,7 @@ import Foundation
 /// indexes, views, functions and triggers. One line per object, ordered by kind then name, with
 /// whitespace collapsed, so the same schema always dumps the same text and `SchemaSnapshot.diff`
 /// compares it. Names are schema-qualified (the dump runs with `search_path = pg_catalog`).
-/// Objects that belong to extensions, and Sluice's own `public.sluice_*` tables, are left out.
+/// Objects that belong to extensions, and Sluice's own `public.sluice_*` tables and functions, are left out.
 enum PostgresSchemaSnapshot {
     /// Session settings that change how the catalogs print (names, timestamps, numbers), fixed
     /// for the dump and restored after it, in the same round trip.
@@ -137,6 +137,7 @@ enum PostgresSchemaSnapshot {
         SELECT 8, p.oid::regprocedure::text, CASE WHEN p.prokind = 'a' THEN 'CREATE AGGREGATE ' || p.oid::regprocedure::text ELSE pg_get_functiondef(p.oid) END
         FROM pg_proc p JOIN ns ON ns.oid = p.pronamespace
         WHERE NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_proc'::regclass AND x.objid = p.oid AND x.deptype = 'e')
+          AND NOT (ns.nspname = 'public' AND p.proname LIKE 'sluice\\_%')
         UNION ALL
         SELECT 9, r.qname || ' ' || quote_ident(t.tgname), pg_get_triggerdef(t.oid, true)
         FROM pg_trigger t JOIN rel r ON r.oid = t.tgrelid WHERE NOT t.tgisinternal
