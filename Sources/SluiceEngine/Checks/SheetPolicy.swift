@@ -7,7 +7,7 @@ import SluiceSQL
 enum SheetPolicy {
     static func violations(in sql: String, engine: DatabaseEngine) -> [SheetViolation] {
         switch engine {
-        case .sqlite: return SQLiteSheetPolicy.staticViolations(in: sql)
+        case .sqlite: return SQLiteSheet.ready(sql).violations
         case .postgres: return PostgresSheetPolicy.violations(in: sql)
         }
     }

@@ -10,7 +10,7 @@ extension SQLiteExecutor {
     public func dryRun(_ database: TargetDatabase, sql: String, timeLimit: Double, cancel: CancellationHandle) -> DryRunReport {
         let started = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6 }
-        let sheet = SQLiteSheet(sql)
+        let sheet = SQLiteSheet.ready(sql)
         if let v = sheet.violation { return .refusal(v, durationMs: elapsed()) }
         let conn: SQLiteConnection
         do { conn = try SQLiteConnection(path: database.location) } catch {

@@ -29,7 +29,7 @@ public struct SQLiteExecutor: TargetDriver {
         if cancel.isCanceled { return .canceled("canceled before it started") }
 
         let lines = LineIndex(job.sql)
-        let sheet = SQLiteSheet(job.sql)
+        let sheet = SQLiteSheet.ready(job.sql)
         if job.type != .baseline {
             if let refused = Self.refuseBeforeRunning(job, sheet: sheet) {
                 sink.info(refused)

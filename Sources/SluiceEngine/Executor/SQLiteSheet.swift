@@ -9,8 +9,9 @@ import SluiceSQL
 /// statements prepare and step.
 struct SQLiteSheet {
     let source: String
-    /// The first statement the policy refuses without running anything.
-    let violation: SheetViolation?
+    /// The statements the policy refuses without running anything, in order.
+    let violations: [SheetViolation]
+    var violation: SheetViolation? { violations.first }
     /// The table-rebuild form: foreign keys off around the task, `PRAGMA foreign_key_check` before the commit.
     let rebuild: SQLiteRebuildPattern?
     /// The text SQLite runs: `source` with the rebuild's framing statements replaced by spaces.
@@ -19,10 +20,24 @@ struct SQLiteSheet {
     let framing: [SQLStatement]
     let statements: [SQLStatement]
 
+    /// The sheet made ready, from a small cache: a fan-out runs (and dry-runs) one sheet on
+    /// thousands of tenants, and its policy check and split depend on its text alone.
+    static func ready(_ sql: String) -> SQLiteSheet {
+        if let cached = cache.withLock({ $0[sql] }) { return cached }
+        let sheet = SQLiteSheet(sql)
+        cache.withLock { entries in
+            if entries.count >= 32 { entries.removeAll() }
+            entries[sql] = sheet
+        }
+        return sheet
+    }
+
+    private static let cache = Locked<[String: SQLiteSheet]>([:])
+
     init(_ sql: String) {
         source = sql
         statements = (try? StatementSplitter.split(sql, dialect: .sqlite)) ?? []
-        violation = SQLiteSheetPolicy.staticViolations(in: statements, source: sql).first
+        violations = SQLiteSheetPolicy.staticViolations(in: statements, source: sql)
         rebuild = SQLiteRebuildPattern.recognise(statements)
         let framed = Set(rebuild?.framing ?? [])
         framing = statements.filter { framed.contains($0.index) }
@@ -70,4 +85,12 @@ extension SQLiteConnection {
         defer { SQLiteSheetGuard.uninstall(from: handle); guard_.isEnabled = false }
         return try body()
     }
+}
+
+/// A value behind a lock, for small process-wide caches.
+final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+    init(_ value: Value) { self.value = value }
+    func withLock<T>(_ body: (inout Value) -> T) -> T { lock.withLock { body(&value) } }
 }
