@@ -12,6 +12,16 @@ enum SheetPolicy {
         }
     }
 
+    /// What stops a task before it connects, on every engine: a sheet whose text is not the one
+    /// reviewed (its SHA-256), or one the policy refuses. A baseline runs no SQL and is not refused.
+    static func refusalBeforeRunning(_ job: TaskJob) -> String? {
+        if PasswordHasher.sha256Hex(job.sql) != job.sheetSHA256 {
+            return "the sheet's text does not match the SHA-256 that was reviewed (\(job.sheetSHA256.prefix(12))…): nothing was run"
+        }
+        guard job.type != .baseline, let v = violations(in: job.sql, engine: job.database.engine).first else { return nil }
+        return "refused by the sheet policy: \(v); nothing was applied"
+    }
+
     /// Statements whose effects the policy cannot read from their text (PostgreSQL `DO` blocks and
     /// function bodies): what they run is guarded at run time only where Sluice's own tables are
     /// concerned, so a reviewer must read them.

@@ -30,11 +30,9 @@ public struct SQLiteExecutor: TargetDriver {
 
         let lines = LineIndex(job.sql)
         let sheet = SQLiteSheet.ready(job.sql)
-        if job.type != .baseline {
-            if let refused = Self.refuseBeforeRunning(job, sheet: sheet) {
-                sink.info(refused)
-                return .failed(refused)
-            }
+        if let refused = SheetPolicy.refusalBeforeRunning(job) {
+            sink.info(refused)
+            return .failed(refused)
         }
         let nonTransactional = job.type != .baseline && sheet.statements.contains { SQLiteExecutor.isNonTransactional($0.text) }
         do {
@@ -111,16 +109,6 @@ public struct SQLiteExecutor: TargetDriver {
             sink.info("error: \(error)")
             return .failed("\(error)")
         }
-    }
-
-    /// What stops a task before its connection opens: a sheet that is not the one reviewed, or one
-    /// the sheet policy refuses.
-    static func refuseBeforeRunning(_ job: TaskJob, sheet: SQLiteSheet) -> String? {
-        if PasswordHasher.sha256Hex(job.sql) != job.sheetSHA256 {
-            return "the sheet's text does not match the SHA-256 that was reviewed (\(job.sheetSHA256.prefix(12))…): nothing was run"
-        }
-        if let v = sheet.violation { return "refused by the sheet policy: \(v); nothing was applied" }
-        return nil
     }
 
     /// Runs the sheet's statements with the policy's guard as SQLite's authorizer; the rebuild

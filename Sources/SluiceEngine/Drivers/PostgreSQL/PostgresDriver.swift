@@ -47,12 +47,9 @@ public struct PostgresDriver: TargetDriver {
         do { statements = try StatementSplitter.split(job.sql, dialect: .postgres) } catch {
             return .failed("the sheet cannot be split into statements: \(error)")
         }
-        if PasswordHasher.sha256Hex(job.sql) != job.sheetSHA256 {
-            return .failed("the sheet's text does not match the SHA-256 that was reviewed (\(job.sheetSHA256.prefix(12))…): nothing was run")
-        }
-        if job.type != .baseline, let v = PostgresSheetPolicy.violations(in: job.sql).first {
-            sink.info("refused by the sheet policy: \(v)")
-            return .failed("refused by the sheet policy: \(v); nothing was applied")
+        if let refused = SheetPolicy.refusalBeforeRunning(job) {
+            sink.info(refused)
+            return .failed(refused)
         }
         let target: PostgresTarget
         let pool: PostgresConnectionPool
