@@ -58,7 +58,8 @@ struct PlanChecker {
         let refusals = SheetPolicy.violations(in: job.sheet, engine: job.database.engine)
         let (dryRunResults, affected) = refusals.isEmpty ? dryRun(job, driver: driver, dialect: dialect) : (refusals.map { v in
             PlanCheckResult(status: .error, title: "refused by the sheet policy",
-                            content: "statement \(v.statementIndex + 1): \(v.construct) is refused: \(v.reason). \(v.hint) The dry run did not run.",
+                            content: "statement \(v.statementIndex + 1): \(v.construct) is refused: \(v.reason). \(v.hint)"
+                                + (v.hint.hasSuffix(".") ? "" : ".") + " The dry run did not run.",
                             statementIndex: v.statementIndex, line: v.line, column: v.column)
         }, nil)
         let opaque = SheetPolicy.opaque(in: job.sheet, engine: job.database.engine).map { s in
