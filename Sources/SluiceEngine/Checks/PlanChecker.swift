@@ -1,12 +1,13 @@
 import Foundation
 import SluiceSQL
 
-/// Runs the plan checks of one task against its database, through the engine's driver only:
-/// connect, dry run (in a rolled-back transaction, after the sheets of the earlier tasks of the
-/// same stage on that database, so a table they create is there), statement summary, and SQL
-/// review with the environment's configuration.
+/// Runs the plan checks of the tasks of one stage on one database, through the engine's driver
+/// only: connect (once), one dry run of the stage's sheets on that database in order (in a
+/// rolled-back transaction, so a table an earlier sheet creates is there for a later one),
+/// statement summary, and SQL review with the environment's configuration. Linear in the number
+/// of sheets: each sheet runs once, whatever its position.
 struct PlanChecker {
-    /// One task to check, with the SQL that runs before it on the same database in its stage.
+    /// One task to check.
     struct Job: Sendable {
         var taskId: Int64
         var issueId: Int64
@@ -14,7 +15,13 @@ struct PlanChecker {
         var database: TargetDatabase
         var sheet: String
         var sheetSHA256: String
-        var earlierSheets: [String]
+    }
+
+    /// The sheets that run on one database in one stage, in order; those with a job are checked,
+    /// the others (tasks that already ran and failed, or are queued) only run before them.
+    struct Group: Sendable {
+        var database: TargetDatabase
+        var entries: [(sheet: String, job: Job?)]
     }
 
     /// Checks and the facts they found.
@@ -27,41 +34,54 @@ struct PlanChecker {
     /// The environment's SQL review policy; nil when it has none (review is then skipped).
     let config: ReviewConfig?
 
-    func run(_ job: Job) -> Outcome {
-        let driver = TargetDrivers.driver(for: job.database.engine)
-        let dialect: SQLDialect = job.database.engine == .postgres ? .postgres : .sqlite
+    /// Checks every job of the group; the database is connected to, and the group dry-run, once.
+    func run(_ group: Group) -> [Outcome] {
+        let database = group.database
+        let driver = TargetDrivers.driver(for: database.engine)
+        let dialect: SQLDialect = database.engine == .postgres ? .postgres : .sqlite
+        let jobs = group.entries.compactMap(\.job)
         let now = Date()
-        func check(_ kind: PlanCheckKind, _ results: [PlanCheckResult]) -> PlanCheck {
-            PlanCheck(taskId: job.taskId, specId: job.specId, database: job.database.ref.description, environment: job.database.environment,
-                      kind: kind, status: results.map(\.status).max() ?? .success, results: results,
-                      sheetSHA256: job.sheetSHA256, checkedAt: now)
-        }
-        var facts = TaskCheckFacts(taskId: job.taskId, issueId: job.issueId, specId: job.specId, database: job.database.ref.description,
-                                   environment: job.database.environment, engine: job.database.engine.rawValue, sqlTypes: [], categories: [],
-                                   tables: [], affectedRows: nil, affectedRowsExact: false, tableRows: [:], mixesDDLAndDML: false,
-                                   nonTransactional: false)
-
         // Connect (and read the schema SQLite's classifier prepares against).
         let schema: String
         do {
-            schema = try driver.liveSchema(job.database)
+            schema = try driver.liveSchema(database)
         } catch {
-            let failed = check(.connect, [PlanCheckResult(status: .error, title: "cannot connect", content: "\(error)")])
-            return Outcome(checks: [failed], facts: facts)
+            return jobs.map { job in
+                Outcome(checks: [Self.check(job, .connect, [PlanCheckResult(status: .error, title: "cannot connect", content: "\(error)")], at: now)],
+                        facts: Self.emptyFacts(job))
+            }
         }
+        let dryRuns = PlanCheckDryRun(group: group, options: options, dialect: dialect).run(driver)
+        let rowCounts = RowCountCache(driver: driver, database: database)
+        return jobs.map { job in
+            check(job, schema: schema, dryRun: dryRuns[job.taskId] ?? ([], nil), rowCounts: rowCounts, driver: driver, dialect: dialect, at: now)
+        }
+    }
+
+    static func check(_ job: Job, _ kind: PlanCheckKind, _ results: [PlanCheckResult], at: Date) -> PlanCheck {
+        PlanCheck(taskId: job.taskId, specId: job.specId, database: job.database.ref.description, environment: job.database.environment,
+                  kind: kind, status: results.map(\.status).max() ?? .success, results: results,
+                  sheetSHA256: job.sheetSHA256, checkedAt: at)
+    }
+
+    static func emptyFacts(_ job: Job) -> TaskCheckFacts {
+        TaskCheckFacts(taskId: job.taskId, issueId: job.issueId, specId: job.specId, database: job.database.ref.description,
+                       environment: job.database.environment, engine: job.database.engine.rawValue, sqlTypes: [], categories: [],
+                       tables: [], affectedRows: nil, affectedRowsExact: false, tableRows: [:], mixesDDLAndDML: false,
+                       nonTransactional: false)
+    }
+
+    private func check(_ job: Job, schema: String, dryRun: PlanCheckDryRun.Share, rowCounts: RowCountCache,
+                       driver: any TargetDriver, dialect: SQLDialect, at now: Date) -> Outcome {
+        func check(_ kind: PlanCheckKind, _ results: [PlanCheckResult]) -> PlanCheck { Self.check(job, kind, results, at: now) }
+        var facts = Self.emptyFacts(job)
         var checks = [check(.connect, [PlanCheckResult(status: .success, title: "connected", content: "\(job.database.ref) is reachable")])]
 
         // Classification; a sheet that does not split is reported by review and dry run alike.
         let classified = (try? SQLClassifier.classify(job.sheet, dialect: dialect, schema: dialect == .sqlite ? schema : nil)) ?? []
 
-        // The sheet policy, then the dry run (never of a sheet the policy refuses).
-        let refusals = SheetPolicy.violations(in: job.sheet, engine: job.database.engine)
-        let (dryRunResults, affected) = refusals.isEmpty ? dryRun(job, driver: driver, dialect: dialect) : (refusals.map { v in
-            PlanCheckResult(status: .error, title: "refused by the sheet policy",
-                            content: "statement \(v.statementIndex + 1): \(v.construct) is refused: \(v.reason). \(v.hint)"
-                                + (v.hint.hasSuffix(".") ? "" : ".") + " The dry run did not run.",
-                            statementIndex: v.statementIndex, line: v.line, column: v.column)
-        }, nil)
+        // The sheet policy and the dry run (never of a sheet the policy refuses), then code the policy cannot read.
+        let (dryRunResults, affected) = dryRun
         let opaque = SheetPolicy.opaque(in: job.sheet, engine: job.database.engine).map { s in
             PlanCheckResult(status: .success, title: "code the sheet policy cannot read",
                             content: "statement \(s.index + 1) is a DO block or a function body: what it runs is decided when it runs, so the "
@@ -76,9 +96,7 @@ struct PlanChecker {
         facts.tables = classified.tables
         facts.mixesDDLAndDML = classified.mixesDDLAndDML
         facts.nonTransactional = classified.contains { !$0.transactional }
-        if let counts = try? driver.tableRowCounts(job.database, tables: classified.tables) {
-            facts.tableRows = counts.mapValues(\.rows)
-        }
+        facts.tableRows = rowCounts.rows(of: classified.tables)
         if let affected {
             facts.affectedRows = affected.values.reduce(0, +)
             facts.affectedRowsExact = true
@@ -114,53 +132,6 @@ struct PlanChecker {
         return Outcome(checks: checks, facts: facts)
     }
 
-    /// The dry run's results, and the rows each statement of this sheet changed (nil unless it ran to the end).
-    private func dryRun(_ job: Job, driver: any TargetDriver, dialect: SQLDialect) -> ([PlanCheckResult], [Int: Int64]?) {
-        let prefix = job.earlierSheets.map { $0 + "\n;\n" }.joined()
-        let prefixLines = LineIndex(prefix).lineCount - 1
-        let prefixStatements = prefix.isEmpty ? 0 : ((try? StatementSplitter.split(prefix, dialect: dialect))?.count ?? 0)
-        let report = driver.dryRun(job.database, sql: prefix + job.sheet, timeLimit: options.dryRunTimeLimit, cancel: CancellationHandle())
-        let own = report.statements.filter { $0.index >= prefixStatements }
-        switch report.outcome {
-        case .success where report.mode == .explainOnly:
-            let content = "limited to EXPLAIN: \(job.database.ref.instance) has no check role, so the sheet did not run (unapproved SQL never runs "
-                + "with the instance's own privileges); its data changes were planned and nothing was read. "
-                + "`sluice instance set \(job.database.ref.instance) --check-role ROLE` runs the full dry run as ROLE."
-            return ([PlanCheckResult(status: .success, title: "dry run limited to EXPLAIN", content: content)], nil)
-        case .success:
-            var rows: [Int: Int64] = [:]
-            for s in own { rows[s.index - prefixStatements] = s.affectedRows }
-            let total = rows.values.reduce(0, +)
-            let content = "\(own.count) statement(s) ran\(report.ranAs.map { " as check role \($0)" } ?? "") and were rolled back in "
-                + "\(String(format: "%.0f", report.durationMs)) ms; \(total) row(s) affected"
-            return ([PlanCheckResult(status: .success, title: "dry run passed", content: content)], rows)
-        case .failed:
-            guard let failure = report.failure else {
-                return ([PlanCheckResult(status: .error, title: "dry run failed", content: report.note ?? "the dry run could not start")], nil)
-            }
-            if failure.statementIndex < prefixStatements {
-                return ([PlanCheckResult(status: .warning, title: "dry run skipped",
-                                         content: "an earlier spec on this database fails in its dry run, so this one could not be tried: \(failure.message)")], nil)
-            }
-            let index = failure.statementIndex - prefixStatements
-            return ([PlanCheckResult(status: .error, title: "dry run failed",
-                                     content: "statement \(index + 1) fails: \(failure.message); everything was rolled back",
-                                     statementIndex: index, line: failure.line - prefixLines, column: failure.column)], nil)
-        case .refused:
-            guard let failure = report.failure, failure.statementIndex >= prefixStatements else {
-                return ([PlanCheckResult(status: .warning, title: "dry run skipped",
-                                         content: "an earlier spec on this database is refused by the sheet policy, so this one could not be tried")], nil)
-            }
-            return ([PlanCheckResult(status: .error, title: "refused by the sheet policy",
-                                     content: "statement \(failure.statementIndex - prefixStatements + 1): \(failure.message)"
-                                         + (failure.message.hasSuffix(".") ? "" : ".") + " Everything was rolled back.",
-                                     statementIndex: failure.statementIndex - prefixStatements, line: failure.line - prefixLines, column: failure.column)], nil)
-        case .timedOut, .canceled:
-            let content = "skipped: " + (report.note ?? "stopped after \(options.dryRunTimeLimit) s") + "; nothing was changed"
-            return ([PlanCheckResult(status: .warning, title: "dry run skipped", content: content)], nil)
-        }
-    }
-
     private func summary(_ classified: [ClassifiedStatement], _ facts: TaskCheckFacts) -> [PlanCheckResult] {
         var results: [PlanCheckResult] = []
         let types = Dictionary(grouping: classified, by: \.type).map { "\($0.value.count) \($0.key)" }.sorted()
@@ -173,5 +144,29 @@ struct PlanChecker {
         let affected = facts.affectedRows.map { "\($0)\(facts.affectedRowsExact ? " (exact)" : " (estimated)")" } ?? "unknown"
         results.append(PlanCheckResult(status: .success, title: "affected rows", content: affected))
         return results
+    }
+}
+
+/// Row counts of a database's tables, read once per table for all the jobs of a group (the dry
+/// runs roll back, so the counts do not change between them).
+final class RowCountCache {
+    let driver: any TargetDriver
+    let database: TargetDatabase
+    private var known: [String: Int64] = [:]
+    private var asked: Set<String> = []
+
+    init(driver: any TargetDriver, database: TargetDatabase) { self.driver = driver; self.database = database }
+
+    func rows(of tables: [String]) -> [String: Int64] {
+        let missing = Set(tables).subtracting(asked)
+        if !missing.isEmpty {
+            asked.formUnion(missing)
+            if let counts = try? driver.tableRowCounts(database, tables: Array(missing)) {
+                for (table, count) in counts { known[table] = count.rows }
+            }
+        }
+        var result: [String: Int64] = [:]
+        for t in tables { if let n = known[t] { result[t] = n } }
+        return result
     }
 }

@@ -76,9 +76,9 @@ final class SQLiteConnection {
     /// when nothing runs) and without needing another thread to wake up: a progress handler
     /// polls both every few thousand VM steps. Call `unwatch()` before the handle goes away.
     @discardableResult
-    func watch(_ cancel: CancellationHandle, deadline: UInt64? = nil) -> Watch {
+    func watch(_ cancel: CancellationHandle, deadline: UInt64? = nil, memoryCap: Int64? = nil) -> Watch {
         unwatch()
-        let watch = Watch(cancel: cancel, deadline: deadline)
+        let watch = Watch(cancel: cancel, deadline: deadline, memoryCap: memoryCap.map { (handle, $0) })
         let context = Unmanaged.passRetained(watch).toOpaque()
         watched = context
         sqlite3_progress_handler(handle, 4096, { ctx in
@@ -88,16 +88,29 @@ final class SQLiteConnection {
         return watch
     }
 
-    /// What a watched connection polls; `timedOut` tells afterwards whether the deadline stopped it.
+    /// What a watched connection polls; `timedOut` and `overMemory` tell afterwards what stopped it.
+    /// The caller also polls it between statements: SQLite's progress handler counts the steps of
+    /// one statement, so a sheet of many short statements never reaches it.
     final class Watch: @unchecked Sendable {
         let cancel: CancellationHandle
         let deadline: UInt64?
+        /// The connection and the most its page cache may hold (a dry run that keeps its changes in memory).
+        let memoryCap: (OpaquePointer, Int64)?
         private let flag = LockedFlag()
-        init(cancel: CancellationHandle, deadline: UInt64?) { self.cancel = cancel; self.deadline = deadline }
+        private let memoryFlag = LockedFlag()
+        init(cancel: CancellationHandle, deadline: UInt64?, memoryCap: (OpaquePointer, Int64)? = nil) {
+            self.cancel = cancel; self.deadline = deadline; self.memoryCap = memoryCap
+        }
         var timedOut: Bool { flag.value }
+        var overMemory: Bool { memoryFlag.value }
         func shouldStop() -> Bool {
             if cancel.isCanceled { return true }
             if let deadline, DispatchTime.now().uptimeNanoseconds >= deadline { flag.set(); return true }
+            if let (handle, cap) = memoryCap {
+                var current: Int32 = 0, highwater: Int32 = 0
+                sqlite3_db_status(handle, SQLITE_DBSTATUS_CACHE_USED, &current, &highwater, 0)
+                if Int64(current) > cap { memoryFlag.set(); return true }
+            }
             return false
         }
     }

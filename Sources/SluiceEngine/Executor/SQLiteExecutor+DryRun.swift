@@ -19,7 +19,7 @@ extension SQLiteExecutor {
         // The progress handler enforces the cap on this thread; no timer has to wake up in time.
         let interrupter = conn.interrupter
         cancel.setHandler { interrupter.interrupt() }
-        let watch = conn.watch(cancel, deadline: started + UInt64(max(0, timeLimit) * 1e9))
+        let watch = conn.watch(cancel, deadline: started + Self.nanoseconds(timeLimit), memoryCap: dryRunMemoryCap)
         defer { cancel.setHandler(nil); conn.unwatch() }
 
         let lines = LineIndex(sql)
@@ -29,10 +29,15 @@ extension SQLiteExecutor {
         var index = 0
         do {
             if sheet.rebuild != nil { try conn.execute("PRAGMA foreign_keys = OFF") }
-            try conn.execute("BEGIN IMMEDIATE")
+            // The changes stay in this connection's memory (no spill to the file mid-transaction), so
+            // the dry run never takes the exclusive lock that would block the target's readers; the
+            // write lock it takes at its first write blocks other writers until the time limit at most.
+            try conn.execute("PRAGMA cache_spill = OFF")
+            try conn.execute("BEGIN DEFERRED")
             defer { if !conn.isAutocommit { try? conn.execute("ROLLBACK") } }
             try conn.guarded(guard_) {
                 try conn.forEachStatement(sheet.runnable) { start, end, run in
+                    if watch.shouldStop() { throw StatementFailure(error: SQLiteError(code: SQLITE_INTERRUPT, message: "interrupted"), start: start, end: end) }
                     let pos = lines.position(ofByteOffset: start)
                     index = sheet.statement(at: start)?.index ?? index
                     if SQLiteExecutor.isNonTransactional(String(decoding: bytes[start..<end].prefix(16), as: UTF8.self)) {
@@ -65,8 +70,11 @@ extension SQLiteExecutor {
                 return .refusal(v, statements: statements, durationMs: elapsed())
             }
             if failure.error.isInterrupt {
-                let outcome: DryRunReport.Outcome = watch.timedOut ? .timedOut : .canceled
-                let note = watch.timedOut ? String(format: "stopped after the %.0f s time cap; rolled back", timeLimit) : "canceled; rolled back"
+                let outcome: DryRunReport.Outcome = watch.timedOut || watch.overMemory ? .timedOut : .canceled
+                let note = watch.timedOut ? String(format: "stopped after the %g s time limit; rolled back", timeLimit)
+                    : watch.overMemory ? "stopped when its changes filled \(dryRunMemoryCap >> 20) MB of memory (a dry run never writes them to the target's file, "
+                        + "where they would block its readers); rolled back"
+                    : "canceled; rolled back"
                 return DryRunReport(outcome: outcome, statements: statements, failure: nil, durationMs: elapsed(), note: note)
             }
             let pos = lines.position(ofByteOffset: failure.error.offset ?? failure.start)
@@ -76,6 +84,12 @@ extension SQLiteExecutor {
         } catch {
             return DryRunReport(outcome: .failed, statements: statements, failure: nil, durationMs: elapsed(), note: "\(error)")
         }
+    }
+
+    /// Seconds as uptime nanoseconds, for deadlines: never traps, whatever the value (infinite, NaN, huge).
+    static func nanoseconds(_ seconds: Double) -> UInt64 {
+        guard seconds.isFinite, seconds > 0 else { return seconds == .infinity ? UInt64.max / 2 : 0 }
+        return seconds >= 1e9 ? UInt64.max / 2 : UInt64(seconds * 1e9)
     }
 
     /// Exact `count(*)` of each existing table (SQLite keeps no statistics worth trusting).

@@ -5,7 +5,11 @@ import SluiceSQL
 /// Applies task runs to SQLite targets statement by statement, the change and its history row in
 /// one transaction (DESIGN §4).
 public struct SQLiteExecutor: TargetDriver {
-    public init() {}
+    /// The most a dry run's uncommitted changes may hold in memory before it stops.
+    let dryRunMemoryCap: Int64
+
+    public init() { dryRunMemoryCap = 256 << 20 }
+    init(dryRunMemoryCap: Int64) { self.dryRunMemoryCap = dryRunMemoryCap }
 
     /// Statements SQLite refuses to run inside a transaction.
     static func isNonTransactional(_ statementText: String) -> Bool {

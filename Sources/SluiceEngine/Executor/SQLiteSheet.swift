@@ -51,7 +51,13 @@ struct SQLiteSheet {
 
     /// The statement of the sheet that starts at byte `start` (or the last one before it).
     func statement(at start: Int) -> SQLStatement? {
-        statements.last { $0.start <= start }
+        // Binary search: a sheet may hold hundreds of thousands of statements.
+        var low = 0, high = statements.count
+        while low < high {
+            let mid = (low + high) / 2
+            if statements[mid].start <= start { low = mid + 1 } else { high = mid }
+        }
+        return low > 0 ? statements[low - 1] : nil
     }
 
     /// The refusal of the statement at bytes `start..<end` the guard denied, if it denied one.

@@ -17,17 +17,17 @@ extension Workspace {
     /// Runs the checks of the issue's tasks not yet started (all specs, or only `specs`) and stores them.
     @discardableResult
     func runPlanChecks(issue id: Int64, specs: Set<String>?, options: PlanCheckOptions = PlanCheckOptions()) throws -> [PlanCheck] {
-        let (jobs, configs) = try store.read { db in try planCheckJobs(db, issue: id, specs: specs) }
-        guard !jobs.isEmpty else { return [] }
+        let (groups, configs) = try store.read { db in try planCheckGroups(db, issue: id, specs: specs) }
+        guard !groups.isEmpty else { return [] }
         // One worker per database at a time, so dry runs on one database never contend.
-        let groups = Dictionary(grouping: jobs, by: \.database.id).values.map { $0 }
+        let perDatabase = Dictionary(grouping: groups, by: \.database.id).values.map { $0 }
         let collected = PlanCheckCollector()
-        let workers = min(options.concurrency, groups.count)
+        let workers = min(options.concurrency, perDatabase.count)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while let group = collected.nextGroup(of: groups) {
-                for job in group {
-                    let checker = PlanChecker(options: options, config: configs[job.database.environment] ?? nil)
-                    collected.add(checker.run(job))
+            while let groups = collected.nextGroup(of: perDatabase) {
+                for group in groups {
+                    let checker = PlanChecker(options: options, config: configs[group.database.environment] ?? nil)
+                    for outcome in checker.run(group) { collected.add(outcome) }
                 }
             }
         }
@@ -58,29 +58,42 @@ extension Workspace {
         return outcomes.flatMap(\.checks)
     }
 
-    private func planCheckJobs(_ db: Database, issue id: Int64, specs: Set<String>?) throws -> ([PlanChecker.Job], [String: ReviewConfig?]) {
+    /// The issue's sheets grouped by stage and database, in the order they run; the tasks still to
+    /// check carry a job. Tasks that ran (DONE, SKIPPED) are left out: their changes are in the database.
+    private func planCheckGroups(_ db: Database, issue id: Int64, specs: Set<String>?) throws -> ([PlanChecker.Group], [String: ReviewConfig?]) {
         let databases = Dictionary(try fetchDatabases(db).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let rows = try Row.fetchAll(db, sql: """
+        let rows = try Row.fetchCursor(db, sql: """
             SELECT t.id, t.stage, t.position, t.specId, t.database, t.status, s.sha256, s.content
             FROM task t JOIN sheet s ON s.id = t.sheet JOIN stage st ON st.id = t.stage
             WHERE t.issue = ? ORDER BY st.position, t.position
             """, arguments: [id])
-        var jobs: [PlanChecker.Job] = []
-        // Sheets still to run earlier in the same stage on the same database: the dry run runs them first.
-        var earlier: [String: [String]] = [:]
-        for row in rows {
+        var groups: [PlanChecker.Group] = []
+        var groupOf: [String: Int] = [:]
+        while let row = try rows.next() {
             let status = TaskStatus(rawValue: row["status"]) ?? .notStarted
-            let key = "\(row["stage"] as Int64)/\(row["database"] as Int64)"
+            guard status != .done, status != .skipped, let database = databases[row["database"]] else { continue }
+            let key = "\(row["stage"] as Int64)/\(database.id)"
             let content: String = row["content"]
-            defer { if status != .done && status != .skipped { earlier[key, default: []].append(content) } }
-            guard status == .notStarted, specs?.contains(row["specId"]) ?? true,
-                  let database = databases[row["database"]] else { continue }
-            jobs.append(PlanChecker.Job(taskId: row["id"], issueId: id, specId: row["specId"], database: database, sheet: content,
-                                        sheetSHA256: row["sha256"], earlierSheets: earlier[key] ?? []))
+            var job: PlanChecker.Job?
+            if status == .notStarted, specs?.contains(row["specId"]) ?? true {
+                job = PlanChecker.Job(taskId: row["id"], issueId: id, specId: row["specId"], database: database, sheet: content,
+                                      sheetSHA256: row["sha256"])
+            }
+            if let g = groupOf[key] {
+                groups[g].entries.append((content, job))
+            } else {
+                groupOf[key] = groups.count
+                groups.append(PlanChecker.Group(database: database, entries: [(content, job)]))
+            }
+        }
+        // Sheets after a group's last checked one never run in its dry run.
+        groups = groups.compactMap { g in
+            guard let last = g.entries.lastIndex(where: { $0.job != nil }) else { return nil }
+            return PlanChecker.Group(database: g.database, entries: Array(g.entries[...last]))
         }
         var configs: [String: ReviewConfig?] = [:]
-        for env in Set(jobs.map(\.database.environment)) { configs[env] = try fetchReviewConfig(db, environment: env) }
-        return (jobs, configs)
+        for env in Set(groups.map(\.database.environment)) { configs[env] = try fetchReviewConfig(db, environment: env) }
+        return (groups, configs)
     }
 
     /// The stored plan checks of an issue, in task order.
@@ -133,7 +146,7 @@ private final class PlanCheckCollector: @unchecked Sendable {
     private var next = 0
     private var results: [PlanChecker.Outcome] = []
 
-    func nextGroup(of groups: [[PlanChecker.Job]]) -> [PlanChecker.Job]? {
+    func nextGroup(of groups: [[PlanChecker.Group]]) -> [PlanChecker.Group]? {
         lock.withLock {
             guard next < groups.count else { return nil }
             defer { next += 1 }
