@@ -177,29 +177,16 @@ public final class RolloutScheduler: @unchecked Sendable {
 
     // MARK: Claims
 
-    private static let claimSQL = SchedulableTask.select(
-        extraColumns: "r.id AS runId, r.attempt, r.createdBy",
-        extraJoins: "JOIN taskRun r ON r.task = t.id AND r.status = 'PENDING'") + " ORDER BY r.id"
-
     /// Claims up to `max` runnable PENDING runs in one transaction: they become RUNNING under this runner's lease.
     func claim(max: Int) throws -> [TaskJob] {
         let anyPending = try workspace.store.read { db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM taskRun WHERE status = 'PENDING' LIMIT 1") ?? false
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM task WHERE status = 'PENDING' LIMIT 1") ?? false
         }
         guard anyPending else { return [] }
         let now = Date().timeIntervalSince1970
         let jobs: [TaskJob] = try workspace.store.write { db in
             let ctx = try SchedulingContext(db, now: workspace.now)
-            var picked: [(Row, SchedulableTask)] = []
-            let cursor = try Row.fetchCursor(db, sql: RolloutScheduler.claimSQL)
-            while let row = try cursor.next() {
-                let task = SchedulableTask(row: row)
-                if try ctx.blocker(forPending: task) == nil {
-                    ctx.noteClaimed(task)
-                    picked.append((row.copy(), task))
-                    if picked.count >= max { break }
-                }
-            }
+            let picked = try ClaimWalk(db, ctx).pick(max: max)
             var jobs: [TaskJob] = []
             for (row, task) in picked {
                 let runId: Int64 = row["runId"]

@@ -68,7 +68,7 @@ final class SchedulingContext {
         self.now = now
         for env in try Environment.fetchAll(db, sql: "SELECT * FROM environment") { environments[env.name] = env }
         for row in try Row.fetchAll(db, sql: "SELECT name, maxConnections FROM instance") {
-            instanceCaps[row["name"]] = row["maxConnections"]
+            instanceCaps[row["name"]] = (row["maxConnections"] as Int?) ?? 1
         }
         for row in try Row.fetchAll(db, sql: """
             SELECT t.id, t.database, d.instance FROM task t JOIN targetDatabase d ON d.id = t.database WHERE t.status = 'RUNNING'
@@ -79,6 +79,11 @@ final class SchedulingContext {
     }
 
     func environment(_ name: String) -> Environment? { environments[name] }
+
+    /// Whether any instance can take one more task (when none can, a claim pass need not look further).
+    var anyInstanceHasRoom: Bool {
+        instanceCaps.contains { name, cap in instanceLoad[name, default: 0] < cap }
+    }
 
     /// Records a claim made during this pass.
     func noteClaimed(_ task: SchedulableTask) {
@@ -106,10 +111,10 @@ final class SchedulingContext {
         if let env = try unfinishedEarlierStage(issue: t.issue, before: t.stagePosition) { return .previousStage(env) }
         if !t.dependsOn.isEmpty, let row = try dependencyBlocking(t) { return .dependency(spec: row.0, task: row.1) }
         if let e = t.earliest, e > now { return .scheduled(Date(timeIntervalSince1970: e)) }
-        if let earlier = try Int64.fetchOne(db, sql: """
+        if let earlier = try Int64.fetchOne(db.cachedStatement(sql: """
             SELECT id FROM task WHERE stage = ? AND database = ? AND position < ? AND status IN ('NOT_STARTED', 'PENDING', 'RUNNING')
             ORDER BY position LIMIT 1
-            """, arguments: [t.stage, t.database, t.position]) {
+            """), arguments: [t.stage, t.database, t.position]) {
             return .earlierTaskOnDatabase(earlier)
         }
         if let running = busy[t.database], running != t.id { return .databaseBusy(task: running) }
