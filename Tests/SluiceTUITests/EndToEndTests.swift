@@ -15,14 +15,14 @@ import Testing
 
     /// `bash -c` command line running sluice as a member in this workspace.
     func command(as user: String, _ args: String = "") -> String {
-        "cd /tmp && env -u NO_COLOR TERM=xterm-256color SLUICE_HOME=\(home) SLUICE_USER=\(user) SLUICE_PASSWORD=sluice \(bin) \(args)"
+        "cd /tmp && env -u NO_COLOR TERM=xterm-256color SLUICE_HOME=\(home) SLUICE_USER=\(user) SLUICE_PASSWORD=sluice-demo-pw \(bin) \(args)"
     }
 
     func cli(_ args: [String], as user: String = "admin@example.com") -> (status: Int32, output: String) {
         var env = ProcessInfo.processInfo.environment
         env["SLUICE_HOME"] = home
         env["SLUICE_USER"] = user
-        env["SLUICE_PASSWORD"] = "sluice"
+        env["SLUICE_PASSWORD"] = "sluice-demo-pw"
         return spawnAndWait([bin] + args, env: env)
     }
 

@@ -35,7 +35,7 @@ public final class EngineBridge: @unchecked Sendable {
         // Plan checks connect to every target and dry-run the SQL: they may take seconds.
         case .loadSessions, .perform(.runChecks): queue = servers
         case .loadIssue, .loadLog, .loadHistory, .perform, .signIn: queue = details
-        case .openEditor, .copy, .quit: return // the app handles these on the UI thread
+        case .openEditor, .copy, .quit, .setTheme, .shutdown: return // the app handles these on the UI thread
         }
         let coalesce: Bool
         switch effect { case .perform, .signIn: coalesce = false; default: coalesce = true }
@@ -105,7 +105,7 @@ public final class EngineBridge: @unchecked Sendable {
                 let (message, issue) = try run(command, as: p)
                 return .commandSucceeded(command, message: message, issue: issue)
             } catch { return .commandFailed(command, message: EngineBridge.text(error)) }
-        case .openEditor, .copy, .quit:
+        case .openEditor, .copy, .quit, .setTheme, .shutdown:
             return nil
         }
     }

@@ -71,6 +71,18 @@ public struct Reducer: Sendable {
             return []
         case let .editorFinished(purpose, text):
             return editorFinished(&s, purpose, text: text)
+        case let .themeChanged(name, error):
+            s.message = StatusMessage(text: error ?? "theme \(name)", isError: error != nil)
+            return []
+        case .runningChanged(let held):
+            return runningChanged(&s, held)
+        case .quitBlocked(let held):
+            s.running = held
+            s.dialog = .quit
+            return []
+        case .shutdownFinished:
+            s.quitRequested = true
+            return [.quit]
         }
     }
 
