@@ -198,6 +198,7 @@ extension Metastore {
         registerGovernanceMigration(&m)
         registerPostgresMigrations(&m)
         registerSchemaCheckMigrations(&m)
+        registerSignInMigrations(&m)
         return m
     }()
 }
