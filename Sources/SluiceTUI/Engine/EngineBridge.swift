@@ -94,10 +94,11 @@ public final class EngineBridge: @unchecked Sendable {
             } catch { return .sessionsLoaded(task: task, sessions: [], error: EngineBridge.text(error)) }
         case let .signIn(email, password):
             do {
-                let p = try ws.authenticate(email: email, password: password)
+                let result = try ws.signIn(email: email, password: password, source: SignInSource.localUser)
+                let p = result.principal
                 lock.withLock { principal = p }
                 onSignIn?(p)
-                return .signedIn(p)
+                return .signedIn(p, notice: result.notice)
             } catch { return .signInFailed(EngineBridge.text(error)) }
         case .perform(let command):
             guard let p = actor else { return .commandFailed(command, message: "not signed in") }

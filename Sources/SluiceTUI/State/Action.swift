@@ -16,7 +16,7 @@ public enum Action: Sendable {
     case sessionsLoaded(task: Int64, sessions: [DatabaseSession], error: String?)
     /// The metastore changed (another process, or the in-process engine).
     case workspaceChanged
-    case signedIn(Principal)
+    case signedIn(Principal, notice: String? = nil)
     case signInFailed(String)
     case commandSucceeded(EngineCommand, message: String, issue: Int64?)
     case commandFailed(EngineCommand, message: String)
