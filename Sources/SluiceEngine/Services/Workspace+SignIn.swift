@@ -63,7 +63,7 @@ extension Workspace {
         var verdict = PasswordHasher.check(password, against: member?.1 ?? PasswordHasher.decoy(cost: fresh))
         if case .unusable(let why) = verdict {
             // Damaged or planted: spend what a real check costs, then fail like a wrong password.
-            logger.warning("sign-in for \(email): stored password hash not used (\(why))")
+            logger.warning("sign-in for \(email.debugDescription): its stored password hash was not used (\(why))")
             _ = PasswordHasher.check(password, against: PasswordHasher.decoy(cost: fresh))
             verdict = .mismatch
         }
