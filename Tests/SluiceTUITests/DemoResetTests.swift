@@ -1,5 +1,6 @@
 import Foundation
 @testable import SluiceEngine
+@testable import SluiceTUI
 import Testing
 
 /// `sluice demo` (with or without --reset) through the real binary: it replaces only a
@@ -90,5 +91,25 @@ import Testing
         #expect(DemoWorkspace.origin(home: home) == .demo)
         let reset = sluice(["demo", "--reset"], home: home)
         #expect(reset.status == 0, "\(reset.output)")
+    }
+
+    @Test func aDemoSignInDialogNamesTheMembersAndPasswordOthersDoNot() throws {
+        let fixture = try DemoFixture()
+        let hint = try #require(DemoWorkspace.signInHint(fixture.workspace))
+        var s = AppState(workspaceName: "demo")
+        s.signInHint = hint
+        s.dialog = .signIn(SignInDialog(hint: hint))
+        let text = Renderer.render(s, size: Size(width: 80, height: 24)).text
+        for member in DemoWorkspace.members.map(\.email) { #expect(text.contains(member), "\(member) named:\n\(text)") }
+        #expect(text.contains("the password is \(DemoWorkspace.password)"))
+        // A key before signing in reopens the dialog with the hint kept.
+        s.dialog = nil
+        _ = Reducer().reduce(&s, .key(.char("j")))
+        #expect(s.dialog == .signIn(SignInDialog(hint: hint)))
+        let home = NSTemporaryDirectory() + "sluice-demo-hint-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let ws = try Workspace(home: home, create: true)
+        _ = try ws.initialise(adminEmail: "me@example.com", password: "a long enough password")
+        #expect(DemoWorkspace.signInHint(ws) == nil, "a workspace someone made names nobody")
     }
 }
