@@ -50,6 +50,13 @@ extension Planner {
                                 hint: "Write it like 2026-11-21T22:00:00Z or 2026-11-21T23:00:00+01:00.")
     }
 
+    /// Runs a check whose refusal names its owner first ("spec s1: …") and adds the JSON path at the end.
+    static func at(_ path: String, _ check: () throws -> Void) throws {
+        do { try check() } catch let e as SluiceError {
+            throw SluiceError(e.kind, "\(e.message) (at \(path))", hint: e.hint, permission: e.permission)
+        }
+    }
+
     /// An explicit spec id follows `Names.rule` (it is shown, and named in dependsOnSpecs);
     /// no id means an automatic one.
     static func specId(_ id: String?, at path: String) throws -> String? {

@@ -100,7 +100,7 @@ struct Planner {
                 idPaths[id] = sat
                 let cfg = spec.changeDatabaseConfig
                 let type = try Planner.specType(cfg.type, spec: id, at: sat + ".changeDatabaseConfig.type")
-                try Planner.requireSQL(cfg.sheet, type: type, spec: "spec \(id) (\(sat).changeDatabaseConfig.sheet)")
+                try Planner.at(sat + ".changeDatabaseConfig.sheet") { try Planner.requireSQL(cfg.sheet, type: type, spec: "spec \(id)") }
                 try cfg.schemaVersion.map { try Planner.checkSchemaVersion($0, at: "spec \(id) (\(sat).changeDatabaseConfig.schemaVersion)") }
                 let dbs = try resolveTarget(cfg.target, spec: id, at: sat + ".changeDatabaseConfig.target")
                 let when = try spec.earliestAllowedTime.map { try Planner.parseTime($0, spec: "spec \(id) (\(sat).earliestAllowedTime)") }
