@@ -49,7 +49,8 @@ struct Sluice: ParsableCommand {
                 print(fullMessage(for: error))
                 Foundation.exit(0)
             }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            // The parser's messages quote what was typed, which may hold escapes.
+            FileHandle.standardError.write(Data((TerminalText.block(fullMessage(for: error)) + "\n").utf8))
             // ArgumentParser reports usage errors as EX_USAGE (64); the contract says 2.
             Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
         }

@@ -15,15 +15,15 @@ import Testing
 
     @Test func demoWorkspaceHasTheDescribedShape() throws {
         let sluice = try demo()
-        let issues = try sluice.run(["issue", "list", "--json"], user: "dba@example.com", password: "sluice")
+        let issues = try sluice.run(["issue", "list", "--json"], user: "dba@example.com", password: "sluice-demo-pw")
         #expect(issues.status == 0)
         let list = try JSONSerialization.jsonObject(with: Data(issues.stdout.utf8)) as? [[String: Any]] ?? []
         #expect(list.count == 2)
         #expect(Set(list.compactMap { $0["status"] as? String }) == ["OPEN", "DONE"])
-        let envs = try sluice.run(["env", "list", "--json"], user: "dev@example.com", password: "sluice")
+        let envs = try sluice.run(["env", "list", "--json"], user: "dev@example.com", password: "sluice-demo-pw")
         #expect(envs.stdout.contains("\"autoRollout\" : true"))
         // Issue #2 is done in test and waits for a manual prod rollout, with the cause shown.
-        let show = try sluice.run(["issue", "show", "2", "--json"], user: "dev@example.com", password: "sluice")
+        let show = try sluice.run(["issue", "show", "2", "--json"], user: "dev@example.com", password: "sluice-demo-pw")
         let issue = try #require(try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])
         let stages = (issue["rollout"] as? [String: Any])?["stages"] as? [[String: Any]] ?? []
         let prodTask = (stages.last?["tasks"] as? [[String: Any]])?.first
@@ -38,16 +38,16 @@ import Testing
 
     @Test func permissionDeniedExitsThreeAndNamesThePermission() throws {
         let sluice = try demo()
-        let r = try sluice.run(["rollout", "run", "2", "--stage", "prod"], user: "dev@example.com", password: "sluice")
+        let r = try sluice.run(["rollout", "run", "2", "--stage", "prod"], user: "dev@example.com", password: "sluice-demo-pw")
         #expect(r.status == 3)
         #expect(r.stderr.contains("rollouts.run"))
-        let m = try sluice.run(["member", "add", "x@example.com", "--role", "dba", "--password-stdin"], user: "dba@example.com", password: "sluice",
+        let m = try sluice.run(["member", "add", "x@example.com", "--role", "dba", "--password-stdin"], user: "dba@example.com", password: "sluice-demo-pw",
                                stdin: "secret\n")
         #expect(m.status == 3)
         #expect(m.stderr.contains("members.manage"))
-        let warnings = try sluice.run(["project", "set", "DEMO", "--allow-warnings", "true"], user: "dev@example.com", password: "sluice")
+        let warnings = try sluice.run(["project", "set", "DEMO", "--allow-warnings", "true"], user: "dev@example.com", password: "sluice-demo-pw")
         #expect(warnings.status == 3 && warnings.stderr.contains("projects.manage"), "\(warnings.stderr)")
-        let allowed = try sluice.run(["project", "set", "DEMO", "--allow-warnings", "true", "--json"], user: "admin@example.com", password: "sluice")
+        let allowed = try sluice.run(["project", "set", "DEMO", "--allow-warnings", "true", "--json"], user: "admin@example.com", password: "sluice-demo-pw")
         #expect(allowed.status == 0 && allowed.stdout.contains("\"allowWarnings\" : true"), "\(allowed.stdout)\(allowed.stderr)")
         let wrong = try sluice.run(["issue", "list"], user: "dba@example.com", password: "nope")
         #expect(wrong.status == 3)
@@ -56,7 +56,7 @@ import Testing
 
     @Test func exitCodesFollowTheContract() throws {
         let sluice = try demo()
-        let dba = ("dba@example.com", "sluice")
+        let dba = ("dba@example.com", "sluice-demo-pw")
         #expect(try sluice.run(["issue", "show", "999"], user: dba.0, password: dba.1).status == 4)
         let unknown = try sluice.run(["issue", "create", "--project", "DEMO", "--title", "t", "--sql", "SELECT 1;",
                                       "--target", "sqlite-test/nope"], user: dba.0, password: dba.1)
@@ -80,8 +80,8 @@ import Testing
 
     @Test func fullWorkflowFromTheCommandLine() throws {
         let sluice = try demo()
-        let dba = ("dba@example.com", "sluice")
-        let login = try sluice.run(["login", "dev@example.com"], password: "sluice")
+        let dba = ("dba@example.com", "sluice-demo-pw")
+        let login = try sluice.run(["login", "dev@example.com"], password: "sluice-demo-pw")
         #expect(login.status == 0)
         let attrs = try FileManager.default.attributesOfItem(atPath: dir + "/home/session")
         #expect((attrs[.posixPermissions] as? Int) == 0o600)
@@ -121,7 +121,7 @@ import Testing
 
     @Test func aPlanFileIsValidated() throws {
         let sluice = try demo()
-        let dba = ("dba@example.com", "sluice")
+        let dba = ("dba@example.com", "sluice-demo-pw")
         func plan(_ json: String) throws -> SluiceBinary.Result {
             let path = dir + "/plan-\(UUID().uuidString).json"
             try json.write(toFile: path, atomically: true, encoding: .utf8)

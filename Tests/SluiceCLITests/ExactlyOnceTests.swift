@@ -17,7 +17,7 @@ import Testing
             try FileManager.default.createDirectory(atPath: dir + "/tenants", withIntermediateDirectories: true)
             for i in 0..<tenants { _ = FileManager.default.createFile(atPath: dir + "/tenants/t\(i).db", contents: nil) }
             ws = try Workspace(home: dir + "/home", create: true)
-            admin = try ws.initialise(adminEmail: "admin@example.com", password: "pw-admin")
+            admin = try ws.initialise(adminEmail: "admin@example.com", password: "admin-password")
             _ = try ws.addEnvironment(by: admin, name: "test", order: 0, protected: false, autoRollout: true, rolloutRoles: [])
             _ = try ws.addInstance(by: admin, name: "tenants", engine: .sqlite, location: dir + "/tenants", environment: "test", maxConnections: 8)
             _ = try ws.syncInstance(by: admin, name: "tenants")

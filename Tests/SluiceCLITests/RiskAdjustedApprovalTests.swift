@@ -22,7 +22,7 @@ import Testing
         let sluice = SluiceBinary(home: dir + "/home")
         #expect(try sluice.run(["demo"]).status == 0)
         func run(_ args: [String], as user: String) throws -> SluiceBinary.Result {
-            try sluice.run(args, user: user, password: "sluice")
+            try sluice.run(args, user: user, password: "sluice-demo-pw")
         }
         func alter(_ column: String) throws -> [String: Any] {
             let r = try run(["issue", "create", "--project", "DEMO", "--title", "Add \(column)", "--sql",
@@ -99,8 +99,8 @@ import Testing
         // 6. A custom tester role joins the flow: tester → owner → DBA.
         #expect(try run(["role", "add", "tester", "--permissions", "issues.get"], as: admin).status == 0)
         var env = sluice
-        env.env["SLUICE_NEW_PASSWORD"] = "sluice"
-        #expect(try env.run(["member", "add", "tess@example.com", "--role", "member"], user: admin, password: "sluice").status == 0)
+        env.env["SLUICE_NEW_PASSWORD"] = "sluice-demo-pw"
+        #expect(try env.run(["member", "add", "tess@example.com", "--role", "member"], user: admin, password: "sluice-demo-pw").status == 0)
         #expect(try run(["project", "member", "add", "DEMO", "tess@example.com", "--role", "tester"], as: admin).status == 0)
         #expect(try run(["flow", "add", "tester-owner-dba", "--roles", "tester,owner,dba"], as: admin).status == 0)
         #expect(try run(["approval-rule", "set", "--source", "DDL", "--level", "HIGH", "--flow", "tester-owner-dba"], as: admin).status == 0)
@@ -121,38 +121,38 @@ import Testing
         let sluice = SluiceBinary(home: dir + "/home")
         #expect(try sluice.run(["demo"]).status == 0)
         let r = try sluice.run(["risk", "add", "--source", "DDL", "--level", "HIGH", "--title", "t",
-                                "--condition", #"environment_id == "prod"#], user: admin, password: "sluice")
+                                "--condition", #"environment_id == "prod"#], user: admin, password: "sluice-demo-pw")
         #expect(r.status == 2)
         #expect(r.stderr.contains("invalid condition: column 19: unterminated string"))
         #expect(r.stderr.contains("  environment_id == \"prod\n                    ^"))
-        #expect(try sluice.run(["risk", "list", "--json"], user: admin, password: "sluice").stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[\n\n]")
+        #expect(try sluice.run(["risk", "list", "--json"], user: admin, password: "sluice-demo-pw").stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[\n\n]")
     }
 
     @Test func settingsRoundTripThroughFiles() throws {
         let sluice = SluiceBinary(home: dir + "/home")
         #expect(try sluice.run(["demo"]).status == 0)
-        #expect(try sluice.run(["risk", "add", "--template", "ddl-protected-high"], user: admin, password: "sluice").status == 0)
+        #expect(try sluice.run(["risk", "add", "--template", "ddl-protected-high"], user: admin, password: "sluice-demo-pw").status == 0)
         let file = dir + "/ws.toml"
-        #expect(try sluice.run(["settings", "export", file], user: dev, password: "sluice").status == 0)
-        let applied = try sluice.run(["settings", "apply", file], user: admin, password: "sluice")
+        #expect(try sluice.run(["settings", "export", file], user: dev, password: "sluice-demo-pw").status == 0)
+        let applied = try sluice.run(["settings", "apply", file], user: admin, password: "sluice-demo-pw")
         #expect(applied.status == 0)
         #expect(applied.stdout.contains("No changes"))
-        let again = try sluice.run(["settings", "export"], user: dev, password: "sluice")
+        let again = try sluice.run(["settings", "export"], user: dev, password: "sluice-demo-pw")
         #expect(again.stdout == (try String(contentsOfFile: file, encoding: .utf8)))
         #expect(again.stdout.contains(#"condition = 'environment_id in ["prod"]'"#))
         // An SQL review policy through a settings file; `sluice review --config` reads the same file.
         let policy = dir + "/review.toml", sql = dir + "/nokey.sql"
         try "[sql_review.prod]\n\"table.require-pk\" = \"ERROR\"\n".write(toFile: policy, atomically: true, encoding: .utf8)
         try "CREATE TABLE nokey (a TEXT);\n".write(toFile: sql, atomically: true, encoding: .utf8)
-        let reviewApplied = try sluice.run(["settings", "apply", policy], user: admin, password: "sluice")
+        let reviewApplied = try sluice.run(["settings", "apply", policy], user: admin, password: "sluice-demo-pw")
         #expect(reviewApplied.stdout.contains("SQL review policy of prod added"), "\(reviewApplied.stdout)\(reviewApplied.stderr)")
-        #expect(try sluice.run(["settings", "export"], user: dev, password: "sluice").stdout.hasSuffix("\n[sql_review.prod]\n\"table.require-pk\" = \"ERROR\"\n"))
+        #expect(try sluice.run(["settings", "export"], user: dev, password: "sluice-demo-pw").stdout.hasSuffix("\n[sql_review.prod]\n\"table.require-pk\" = \"ERROR\"\n"))
         let lint = try sluice.run(["review", "--config", policy, sql])
         #expect(lint.status == 1 && lint.stdout.contains("\(sql):1:1  ERROR  table.require-pk"), "\(lint.stdout)\(lint.stderr)")
         try "version = 1\n\n[[environment]]\nname = \"test\"\n".write(toFile: file, atomically: true, encoding: .utf8)
-        let bad = try sluice.run(["settings", "apply", file], user: admin, password: "sluice")
+        let bad = try sluice.run(["settings", "apply", file], user: admin, password: "sluice-demo-pw")
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("\(file):3: environment[1].order: missing (a whole number)"))
-        #expect(try sluice.run(["settings", "apply", file], user: dev, password: "sluice").status == 3) // permission is checked first
+        #expect(try sluice.run(["settings", "apply", file], user: dev, password: "sluice-demo-pw").status == 3) // permission is checked first
     }
 }

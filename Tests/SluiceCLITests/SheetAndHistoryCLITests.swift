@@ -5,7 +5,7 @@ import Testing
 /// what to do, and nothing is created; `db history` and `db drift` follow project scoping.
 @Suite struct SheetAndHistoryCLITests {
     let dir = NSTemporaryDirectory() + "sluice-cli-sheet-" + UUID().uuidString
-    let dba = ("dba@example.com", "sluice")
+    let dba = ("dba@example.com", "sluice-demo-pw")
 
     func demo() throws -> SluiceBinary {
         let sluice = SluiceBinary(home: dir + "/home")
@@ -62,21 +62,21 @@ import Testing
     @Test func dbHistoryAsAMemberOutsideTheProjectIsDeniedAndShowsNoSQL() throws {
         let sluice = try demo()
         let add = try sluice.run(["member", "add", "out@example.com", "--role", "member", "--password-stdin"],
-                                 user: "admin@example.com", password: "sluice", stdin: "sluice-out\n")
+                                 user: "admin@example.com", password: "sluice-demo-pw", stdin: "sluice-out-password\n")
         #expect(add.status == 0, "\(add.stderr)")
-        let history = try sluice.run(["db", "history", "sqlite-prod/app"], user: "out@example.com", password: "sluice-out")
+        let history = try sluice.run(["db", "history", "sqlite-prod/app"], user: "out@example.com", password: "sluice-out-password")
         #expect(history.status == 3, "\(history.stdout)\(history.stderr)")
         #expect(history.stderr.contains("missing issues.get"), "\(history.stderr)")
         #expect(history.stderr.contains("DEMO"))
         #expect(history.stdout.isEmpty)
         #expect(!history.stderr.contains("audit_log"))
-        let json = try sluice.run(["db", "history", "sqlite-prod/app", "--json"], user: "out@example.com", password: "sluice-out")
+        let json = try sluice.run(["db", "history", "sqlite-prod/app", "--json"], user: "out@example.com", password: "sluice-out-password")
         #expect(json.status == 3 && !json.stdout.contains("audit_log"))
-        let drift = try sluice.run(["db", "drift", "--json"], user: "out@example.com", password: "sluice-out")
+        let drift = try sluice.run(["db", "drift", "--json"], user: "out@example.com", password: "sluice-out-password")
         #expect(drift.status == 0, "\(drift.stderr)")
         #expect(!drift.stdout.contains("sqlite-"), "\(drift.stdout)")
         // A project member still reads it.
-        let dev = try sluice.run(["db", "history", "sqlite-prod/app", "--json"], user: "dev@example.com", password: "sluice")
+        let dev = try sluice.run(["db", "history", "sqlite-prod/app", "--json"], user: "dev@example.com", password: "sluice-demo-pw")
         #expect(dev.status == 0 && dev.stdout.contains("audit_log"), "\(dev.stderr)")
     }
 }

@@ -31,6 +31,7 @@ struct SluiceBinary {
         var environment = ProcessInfo.processInfo.environment
         environment["SLUICE_HOME"] = home
         environment["NO_COLOR"] = "1"
+        environment["SLUICE_KDF_COST"] = "test" // cheap password hashes for test members (docs/sign-in.md)
         environment.removeValue(forKey: "SLUICE_USER")
         environment.removeValue(forKey: "SLUICE_PASSWORD")
         if let user { environment["SLUICE_USER"] = user }

@@ -20,8 +20,9 @@ final class TestWorkspace {
         dir = NSTemporaryDirectory() + "sluice-test-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         self.clock = clock
+        PasswordHasher.useTestCost() // cheap password hashes for test members (docs/sign-in.md)
         ws = try Workspace(home: dir + "/home", create: true, clock: clock ?? SystemClock())
-        admin = try ws.initialise(adminEmail: "admin@example.com", password: "pw-admin")
+        admin = try ws.initialise(adminEmail: "admin@example.com", password: "admin-password")
         _ = try ws.addEnvironment(by: admin, name: "test", order: 0, protected: false, autoRollout: testAutomatic, rolloutRoles: nil)
         _ = try ws.addEnvironment(by: admin, name: "prod", order: 1, protected: true, autoRollout: false, rolloutRoles: nil)
         for (env, count) in [("test", testTenants), ("prod", prodTenants)] {
@@ -34,7 +35,7 @@ final class TestWorkspace {
         _ = try ws.createProject(by: admin, key: "P", title: "Project")
         for (p, role, projectRole) in [(dba, "dba", nil), (owner, "member", "owner"), (dev, "member", "developer"),
                                        (releaser, "member", "releaser"), (viewer, "member", "viewer")] as [(Principal, String, String?)] {
-            _ = try ws.addMember(by: admin, email: p.email, role: role, password: "pw-member")
+            _ = try ws.addMember(by: admin, email: p.email, role: role, password: "member-password")
             if let projectRole { _ = try ws.addProjectMember(by: admin, project: "P", email: p.email, role: projectRole) }
         }
     }

@@ -158,7 +158,7 @@ final class PostgresHostileHarness {
 
     init() throws {
         t = try PostgresWorkspace(tag: "hostile", perEnvironment: 2, environments: ["prod"])
-        _ = try t.ws.addMember(by: t.admin, email: dev.email, name: dev.name, role: "member", password: "pw-member")
+        _ = try t.ws.addMember(by: t.admin, email: dev.email, name: dev.name, role: "member", password: "member-password")
         _ = try t.ws.addProjectMember(by: t.admin, project: "P", email: dev.email, role: "developer")
         for i in 0..<2 { try TestServer.query(Self.seed, database: t.name("prod", i)) }
         let honest = try t.issue([("prod", (0..<2).map { (id: "honest\($0)", db: $0, sql: "CREATE TABLE honest (id int PRIMARY KEY);") })])

@@ -66,7 +66,7 @@ import Testing
         #expect(dba.settle(until: { $0.planChecks?.isEmpty == false }))
 
         let viewer = Principal(email: "viewer@example.com", name: "Viewer", role: "member")
-        _ = try fixture.workspace.addMember(by: DemoFixture.admin, email: viewer.email, role: "member", password: "pw-viewer")
+        _ = try fixture.workspace.addMember(by: DemoFixture.admin, email: viewer.email, role: "member", password: "viewer-password")
         _ = try fixture.workspace.addProjectMember(by: DemoFixture.admin, project: "DEMO", email: viewer.email, role: "viewer")
         var v = onChecks(viewer).state
         #expect(Reducer().reduce(&v, .key(.char("C"))).isEmpty)

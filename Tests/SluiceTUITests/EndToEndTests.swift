@@ -1,4 +1,5 @@
 import Foundation
+import SluiceEngine
 import Testing
 
 /// The real binary in tmux on a demo workspace.
@@ -15,14 +16,15 @@ import Testing
 
     /// `bash -c` command line running sluice as a member in this workspace.
     func command(as user: String, _ args: String = "") -> String {
-        "cd /tmp && env -u NO_COLOR TERM=xterm-256color SLUICE_HOME=\(home) SLUICE_USER=\(user) SLUICE_PASSWORD=sluice \(bin) \(args)"
+        "cd /tmp && env -u NO_COLOR TERM=xterm-256color SLUICE_HOME=\(home) SLUICE_USER=\(user) SLUICE_PASSWORD=\(DemoWorkspace.password) \(bin) \(args)"
     }
 
     func cli(_ args: [String], as user: String = "admin@example.com") -> (status: Int32, output: String) {
         var env = ProcessInfo.processInfo.environment
         env["SLUICE_HOME"] = home
         env["SLUICE_USER"] = user
-        env["SLUICE_PASSWORD"] = "sluice"
+        env["SLUICE_PASSWORD"] = DemoWorkspace.password
+        env["SLUICE_KDF_COST"] = "test"
         return spawnAndWait([bin] + args, env: env)
     }
 
@@ -75,10 +77,11 @@ import Testing
         tmux.send("Enter")
         // Resize down mid-rollout: the stacked layout, no crash; then up again.
         tmux.resize(width: 80, height: 24)
-        // The stacked layout really drawn (not the old frame reflowed by tmux): Projects spans the width.
+        // The compact stacked layout really drawn (not the old frame reflowed by tmux): one list
+        // slot spans the width and names the panes it does not show.
         let small = tmux.waitFor { screen in
             let first = screen.split(separator: "\n").first ?? ""
-            return first.hasPrefix("┌1 Projects") && first.hasSuffix("┐") && first.count == 80 && screen.contains("2 Issues")
+            return first.hasPrefix("┌2 Issues") && first.hasSuffix("┐") && first.count == 80 && screen.contains("1 Projects · 3 Pipeline")
         }
         #expect(small.ok, "\(small.screen)")
         tmux.resize(width: 120, height: 36)

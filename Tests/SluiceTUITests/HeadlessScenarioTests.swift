@@ -25,7 +25,7 @@ import Testing
         dev.typeText("wrong")
         dev.press(.enter)
         #expect(dev.settle(until: { if case .signIn(let d) = $0.dialog { return d.error != nil }; return false }))
-        dev.typeText("sluice")
+        dev.typeText("sluice-demo-pw")
         dev.press(.enter)
         #expect(dev.settle(until: { $0.principal?.email == "dev@example.com" && $0.loaded }))
         dev.press(.char("+"))

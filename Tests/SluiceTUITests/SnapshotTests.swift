@@ -95,9 +95,9 @@ import Testing
     @Test func frameClipsWideCharactersWholly() {
         var f = Frame(width: 6, height: 1)
         f.put("ab表c", x: 0, y: 0, role: .text, maxWidth: 3)
-        #expect(f.rowText(0) == "ab    ")
+        #expect(f.rowText(0) == "ab…   ")
         f.put("表表表表", x: 0, y: 0, role: .text)
-        #expect(f.rowText(0) == "表表表")
+        #expect(f.rowText(0) == "表表… ")
         #expect(DisplayWidth.truncate("abcdef", to: 4) == "abc…")
     }
 }

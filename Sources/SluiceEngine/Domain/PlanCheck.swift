@@ -102,6 +102,13 @@ public struct PlanCheckOptions: Sendable {
 
     public init(dryRunTimeLimit: Double = 10, concurrency: Int = 4) {
         self.dryRunTimeLimit = dryRunTimeLimit
-        self.concurrency = max(1, concurrency)
+        self.concurrency = concurrency
+    }
+
+    /// Refuses values outside `Limits.dryRunSeconds` and `Limits.checkConcurrency` (an infinite time
+    /// limit would overflow the dry run's deadline; 0 databases at a time would check nothing).
+    public func validate() throws {
+        try Limits.dryRunSeconds.check(dryRunTimeLimit)
+        try Limits.checkConcurrency.check(concurrency)
     }
 }

@@ -41,22 +41,19 @@ public struct PlanDocument: Codable, Sendable, Equatable {
 
     public init(steps: [Step]) { self.steps = steps }
 
-    /// Decodes a plan file, resolving sheet file paths relative to it.
+    /// Reads a plan file, resolving sheet file paths relative to it. Refused, with the JSON path: a
+    /// key Sluice does not know, a key given twice, a wrong type, a missing field; and a plan file or
+    /// sheet file that is not a regular file (a directory, a FIFO, a device).
     public static func load(path: String) throws -> PlanDocument {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw SluiceError.notFound("cannot read plan file \(path)")
-        }
-        // Checked before decoding, so invalid UTF-8 is named by line and column rather than as bad JSON.
-        _ = try SheetText.decode(data, file: path)
+        let name = "plan file \(TerminalText.line(path))"
+        // Checked before parsing, so invalid UTF-8 is named by line and column rather than as bad JSON.
+        let text = try InputFile.read(path, what: name, name: path)
         var plan: PlanDocument
         do {
-            plan = try JSONDecoder().decode(PlanDocument.self, from: data)
-        } catch let DecodingError.keyNotFound(key, ctx) {
-            throw SluiceError.usage("plan \(path): missing field '\(key.stringValue)' at \(PlanDocument.describe(ctx.codingPath))")
-        } catch let DecodingError.typeMismatch(_, ctx) {
-            throw SluiceError.usage("plan \(path): wrong type at \(PlanDocument.describe(ctx.codingPath)): \(ctx.debugDescription)")
-        } catch {
-            throw SluiceError.usage("plan \(path) is not valid JSON: \(error.localizedDescription)")
+            plan = try PlanDocument(json: try PlanJSON.parse(text), file: path)
+        } catch let e as PlanJSON.SyntaxError {
+            throw SluiceError.usage("plan \(path) is not valid JSON: \(e.message) at line \(e.line), column \(e.column)",
+                                    hint: "A plan looks like {\"steps\":[{\"specs\":[{\"changeDatabaseConfig\":{\"target\":…,\"sheet\":…}}]}]}.")
         }
         let base = (path as NSString).deletingLastPathComponent
         for s in plan.steps.indices {
@@ -65,16 +62,10 @@ public struct PlanDocument: Codable, Sendable, Equatable {
                 let trimmed = sheet.trimmingCharacters(in: .whitespacesAndNewlines)
                 guard trimmed.hasSuffix(".sql"), !trimmed.contains("\n") else { continue }
                 let file = trimmed.hasPrefix("/") ? trimmed : (base as NSString).appendingPathComponent(trimmed)
-                guard FileManager.default.isReadableFile(atPath: file) else {
-                    throw SluiceError.notFound("plan \(path): sheet file \(trimmed) not found")
-                }
-                plan.steps[s].specs[p].changeDatabaseConfig.sheet = try SheetText.read(file: file, name: trimmed)
+                let what = "plan \(path): sheet file \(TerminalText.line(trimmed)) (steps[\(s)].specs[\(p)].changeDatabaseConfig.sheet)"
+                plan.steps[s].specs[p].changeDatabaseConfig.sheet = try InputFile.read(file, what: what, name: trimmed)
             }
         }
         return plan
-    }
-
-    static func describe(_ path: [any CodingKey]) -> String {
-        path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
     }
 }

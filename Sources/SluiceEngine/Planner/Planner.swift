@@ -32,6 +32,7 @@ struct Planner {
         var databases: [TargetDatabase] = []
         for ref in targets { databases.append(try workspace.fetchDatabase(ref, db)) }
         if !labels.isEmpty {
+            _ = try LabelSelector(labels: labels, in: "the issue")
             let matched = try workspace.fetchDatabases(db, labels: labels)
             guard !matched.isEmpty else {
                 throw SluiceError.notFound("no database has the labels \(Planner.describe(labels))", hint: "See `sluice db list --label k=v`.")
@@ -44,6 +45,7 @@ struct Planner {
         var seen = Set<Int64>()
         databases = databases.filter { seen.insert($0.id).inserted }
         let when = try earliest.map { try Planner.parseTime($0, spec: "the issue") }
+        try schemaVersion.map { try Planner.checkSchemaVersion($0, at: "the issue") }
         try Planner.requireSQL(sql, type: type, spec: "the issue")
         let envOrder = try environmentOrder()
         let groups = Dictionary(grouping: databases, by: \.environment)
@@ -69,108 +71,82 @@ struct Planner {
     }
 
     /// Validates a Bytebase-shaped plan: targets, SQL, one environment per step, dependencies, times.
+    /// Every refusal names the JSON path of what is wrong (`steps[0].specs[1].dependsOnSpecs`).
     func plan(document: PlanDocument) throws -> ResolvedPlan {
-        guard !document.steps.isEmpty else { throw SluiceError.usage("the plan has no steps") }
+        guard !document.steps.isEmpty else {
+            throw SluiceError.usage("the plan has no steps: steps is empty", hint: "Give at least one step with at least one spec.")
+        }
         var steps: [ResolvedPlan.Step] = []
-        var allIds = Set<String>()
+        var idPaths: [String: String] = [:]
         var counter = 0
         for (stepIndex, step) in document.steps.enumerated() {
-            let stepName = step.title.map { "step \(stepIndex + 1) (\($0))" } ?? "step \(stepIndex + 1)"
-            guard !step.specs.isEmpty else { throw SluiceError.usage("\(stepName) has no specs") }
+            let at = "steps[\(stepIndex)]"
+            let stepName = step.title.map { "step \(stepIndex + 1) (\(TerminalText.line($0)))" } ?? "step \(stepIndex + 1)"
+            guard !step.specs.isEmpty else {
+                throw SluiceError.usage("\(stepName) has no specs: \(at).specs is empty", hint: "Give the step at least one spec, or remove it.")
+            }
+            if let title = step.title, title.trimmingCharacters(in: .whitespaces).isEmpty {
+                throw SluiceError.usage("\(at).title is empty", hint: "Leave the title out to name the step after its environment.")
+            }
             var specs: [ResolvedPlan.Spec] = []
-            for spec in step.specs {
+            for (specIndex, spec) in step.specs.enumerated() {
                 counter += 1
-                let id = spec.id?.isEmpty == false ? spec.id! : "spec-\(counter)"
-                guard allIds.insert(id).inserted else { throw SluiceError.usage("spec id '\(id)' is used twice in the plan") }
+                let sat = "\(at).specs[\(specIndex)]"
+                let id = try Planner.specId(spec.id, at: sat) ?? "spec-\(counter)"
+                if let first = idPaths[id] {
+                    throw SluiceError.usage("spec id '\(id)' is used twice in the plan: at \(first) and at \(sat)",
+                                            hint: "Give every spec an id of its own (or leave ids out to number them).")
+                }
+                idPaths[id] = sat
                 let cfg = spec.changeDatabaseConfig
-                let type: SpecType
-                if let t = cfg.type {
-                    guard let parsed = SpecType(rawValue: t.uppercased()) else {
-                        throw SluiceError.usage("spec \(id): type '\(t)' is not MIGRATE, DATA or BASELINE")
-                    }
-                    type = parsed
-                } else { type = .migrate }
-                try Planner.requireSQL(cfg.sheet, type: type, spec: "spec \(id)")
-                let dbs = try resolveTarget(cfg.target, spec: id)
-                let when = try spec.earliestAllowedTime.map { try Planner.parseTime($0, spec: "spec \(id)") }
+                let type = try Planner.specType(cfg.type, spec: id, at: sat + ".changeDatabaseConfig.type")
+                try Planner.at(sat + ".changeDatabaseConfig.sheet") { try Planner.requireSQL(cfg.sheet, type: type, spec: "spec \(id)") }
+                try cfg.schemaVersion.map { try Planner.checkSchemaVersion($0, at: "spec \(id) (\(sat).changeDatabaseConfig.schemaVersion)") }
+                let dbs = try resolveTarget(cfg.target, spec: id, at: sat + ".changeDatabaseConfig.target")
+                let when = try spec.earliestAllowedTime.map { try Planner.parseTime($0, spec: "spec \(id) (\(sat).earliestAllowedTime)") }
+                let depends = spec.dependsOnSpecs ?? []
+                if let twice = depends.first(where: { d in depends.filter { $0 == d }.count > 1 }) {
+                    throw SluiceError.usage("spec \(id) names '\(TerminalText.line(twice))' twice in \(sat).dependsOnSpecs", hint: "Name each spec once.")
+                }
+                if depends.contains(id) {
+                    throw SluiceError.usage("spec \(id) depends on itself in \(sat).dependsOnSpecs, so it could never start",
+                                            hint: "Remove '\(id)' from its own dependsOnSpecs.")
+                }
                 specs.append(.init(id: id, target: cfg.target, sql: cfg.sheet, type: type, schemaVersion: cfg.schemaVersion,
-                                   dependsOnSpecs: spec.dependsOnSpecs ?? [], earliestAllowedTime: when, databases: dbs))
+                                   dependsOnSpecs: depends, earliestAllowedTime: when, databases: dbs))
             }
             let envs = Set(specs.flatMap { $0.databases.map(\.environment) })
             guard envs.count == 1, let env = envs.first else {
-                throw SluiceError.usage("\(stepName) spans the environments \(envs.sorted().joined(separator: " and "))",
+                throw SluiceError.usage("\(stepName) (\(at)) spans the environments \(envs.sorted().joined(separator: " and "))",
                                         hint: "Put the databases of each environment in a step of their own.")
             }
-            try Planner.checkDependencies(specs, stepName: stepName)
+            try Planner.checkDependencies(specs, stepName: "\(stepName) (\(at))")
             steps.append(.init(title: step.title ?? env, environment: env, specs: specs))
         }
         return ResolvedPlan(steps: steps)
     }
 
-    private func resolveTarget(_ target: String, spec: String) throws -> [TargetDatabase] {
+    private func resolveTarget(_ target: String, spec: String, at path: String) throws -> [TargetDatabase] {
         if target.hasPrefix("labels:") {
-            let items = target.dropFirst("labels:".count).split(separator: ",").map(String.init)
-            let labels = try Workspace.parseLabels(items)
-            let dbs = try workspace.fetchDatabases(db, labels: labels)
-            guard !dbs.isEmpty else { throw SluiceError.notFound("spec \(spec): no database has the labels \(Planner.describe(labels))") }
+            let selector = try LabelSelector(parsing: String(target.dropFirst("labels:".count)), in: "spec \(spec) (\(path))")
+            let dbs = try workspace.fetchDatabases(db, labels: selector.labels)
+            guard !dbs.isEmpty else {
+                throw SluiceError.notFound("spec \(spec) (\(path)): no database has the labels \(selector.description)",
+                                           hint: "See `sluice db list --label k=v`.")
+            }
             return dbs
         }
-        let ref = try DatabaseRef(parsing: target)
-        do { return [try workspace.fetchDatabase(ref, db)] } catch let e as SluiceError {
-            throw SluiceError(e.kind, "spec \(spec): \(e.message)", hint: e.hint)
+        do {
+            let ref = try DatabaseRef(parsing: target)
+            return [try workspace.fetchDatabase(ref, db)]
+        } catch let e as SluiceError {
+            throw SluiceError(e.kind, "spec \(spec) (\(path)): \(e.message)",
+                              hint: e.hint.map { $0 + " A target is INSTANCE/DB, instances/INSTANCE/databases/DB or \(LabelSelector.form)." })
         }
     }
 
     private func environmentOrder() throws -> [String: Int] {
         Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT name, position FROM environment").map { ($0["name"], $0["position"]) })
-    }
-
-    /// Every sheet entering the workspace passes here (issue create, both plan inputs, and edit SQL):
-    /// not empty unless a baseline, and nothing but what review shows (`SheetText`).
-    static func requireSQL(_ sql: String, type: SpecType, spec: String) throws {
-        try SheetText.validate(sql, in: spec)
-        if type != .baseline && sql.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            throw SluiceError.usage("\(spec): the SQL is empty", hint: "Give the statements to run, or use --type BASELINE to record the schema only.")
-        }
-    }
-
-    /// Every dependency must be in the same step, and the graph must be acyclic.
-    static func checkDependencies(_ specs: [ResolvedPlan.Spec], stepName: String) throws {
-        let ids = Set(specs.map(\.id))
-        for s in specs {
-            for d in s.dependsOnSpecs where !ids.contains(d) {
-                throw SluiceError.usage("spec \(s.id) depends on '\(d)', which is not in \(stepName)",
-                                        hint: "dependsOnSpecs may only name specs of the same step.")
-            }
-        }
-        let deps = Dictionary(uniqueKeysWithValues: specs.map { ($0.id, $0.dependsOnSpecs) })
-        var state: [String: Int] = [:] // 1 visiting, 2 done
-        var path: [String] = []
-        func visit(_ id: String) throws {
-            if state[id] == 2 { return }
-            if state[id] == 1 {
-                let cycle = path[(path.firstIndex(of: id) ?? 0)...] + [id]
-                throw SluiceError.usage("dependsOnSpecs cycle in \(stepName): \(cycle.joined(separator: " → "))",
-                                        hint: "Remove one of these dependencies.")
-            }
-            state[id] = 1
-            path.append(id)
-            for d in deps[id] ?? [] { try visit(d) }
-            path.removeLast()
-            state[id] = 2
-        }
-        for s in specs { try visit(s.id) }
-    }
-
-    /// ISO 8601 with or without fractional seconds; a time zone is required.
-    static func parseTime(_ text: String, spec: String) throws -> Date {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        if let d = f.date(from: text) { return d }
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let d = f.date(from: text) { return d }
-        throw SluiceError.usage("\(spec): earliestAllowedTime '\(text)' is not an ISO 8601 time",
-                                hint: "Write it like 2026-11-21T22:00:00Z or 2026-11-21T23:00:00+01:00.")
     }
 
     static func describe(_ labels: [String: String]) -> String {

@@ -53,6 +53,7 @@ public final class RolloutScheduler: @unchecked Sendable {
     private var observer: (@Sendable (SchedulerEvent) -> Void)?
 
     public init(workspace: Workspace, options: Options = Options()) throws {
+        try options.validate()
         self.workspace = workspace
         self.options = options
         self.runnerId = UUID().uuidString.lowercased()

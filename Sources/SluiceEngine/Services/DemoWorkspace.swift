@@ -2,7 +2,7 @@ import Foundation
 
 /// Builds the ready-to-explore demo workspace of CLI.md.
 public enum DemoWorkspace {
-    public static let password = "sluice"
+    public static let password = "sluice-demo-pw"
     public static let members: [(email: String, role: String, projectRole: String?)] = [
         ("admin@example.com", "admin", nil),
         ("dba@example.com", "dba", nil),
@@ -10,15 +10,23 @@ public enum DemoWorkspace {
         ("dev@example.com", "member", "developer"),
     ]
 
-    /// Creates the demo in `home`. Refuses to touch an existing workspace unless `reset`.
+    /// Creates the demo in `home`. With `reset`, replaces a workspace that `sluice demo` made;
+    /// any other workspace (one made by `sluice init`, say) is refused, reset or not: nothing a
+    /// person made is ever lost by a demo command.
     @discardableResult
     public static func build(home: String, reset: Bool) throws -> Workspace {
         let fm = FileManager.default
         let metastore = Workspace.metastorePath(home: home)
         let dataDir = (home as NSString).appendingPathComponent("demo")
-        if fm.fileExists(atPath: metastore) {
+        switch origin(home: home) {
+        case .empty:
+            break
+        case .other(let found):
+            throw SluiceError.precondition("\(home) holds \(found); a demo command never replaces or changes it",
+                                           hint: "Build the demo in another home: `sluice demo --home ~/.local/share/sluice-demo`.")
+        case .demo:
             guard reset else {
-                throw SluiceError.precondition("there is already a workspace at \(home)",
+                throw SluiceError.precondition("there is already a demo workspace at \(home)",
                                                hint: "Run `sluice demo --reset` to replace it with a fresh demo, or pick another --home.")
             }
             for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: metastore + suffix) }
@@ -33,6 +41,7 @@ public enum DemoWorkspace {
 
         let ws = try Workspace(home: home, create: true)
         let admin = try ws.initialise(adminEmail: "admin@example.com", name: "Ada Admin", password: password)
+        try mark(ws)
         _ = try ws.addEnvironment(by: admin, name: "test", order: 0, protected: false, autoRollout: true, rolloutRoles: [])
         _ = try ws.addEnvironment(by: admin, name: "prod", order: 1, protected: true, autoRollout: false, rolloutRoles: nil)
         for env in ["test", "prod"] {

@@ -12,17 +12,10 @@ public struct Principal: Sendable, Codable, Equatable {
 }
 
 extension Workspace {
-    /// Checks an email and password; returns the member or throws a permission error that never says which part was wrong.
-    public func authenticate(email: String, password: String) throws -> Principal {
-        let found = try store.read { db in
-            try Row.fetchOne(db, sql: "SELECT email, name, role, passwordHash FROM member WHERE email = ?", arguments: [email])
-                .map { row -> (Principal, String) in (Principal(email: row["email"], name: row["name"], role: row["role"]), row["passwordHash"]) }
-        }
-        guard let (principal, hash) = found, PasswordHasher.verify(password, against: hash) else {
-            throw SluiceError(.permissionDenied, "sign-in failed for \(email): unknown member or wrong password",
-                              hint: "Check the email and password (SLUICE_PASSWORD, --password-stdin or `sluice login`).")
-        }
-        return principal
+    /// Checks an email and password (throttled, see `signIn`); returns the member or throws a
+    /// permission error that never says which part was wrong.
+    public func authenticate(email: String, password: String, source: String = SignInSource.localUser) throws -> Principal {
+        try signIn(email: email, password: password, source: source).principal
     }
 
     /// Starts a login session; returns the token to keep (only its hash is stored).

@@ -16,7 +16,7 @@ extension Workspace {
     public func addInstance(by actor: Principal, name: String, engine: DatabaseEngine, location: String,
                             environment: String, maxConnections: Int = 8) throws -> Instance {
         try validateName(name, what: "instance")
-        guard maxConnections >= 1 else { throw SluiceError.usage("--max-connections must be at least 1") }
+        try Limits.maxConnections.check(maxConnections)
         var location = location
         switch engine {
         case .sqlite:
@@ -128,7 +128,8 @@ extension Workspace {
 
     /// Sets (or with an empty value removes) labels on a database.
     public func setLabels(by actor: Principal, _ ref: DatabaseRef, _ labels: [String: String]) throws -> TargetDatabase {
-        try store.write { db in
+        for (k, v) in labels { try Names.check(k, what: "label key"); if !v.isEmpty { try Names.check(v, what: "label value") } }
+        return try store.write { db in
             try require(.instancesManage, actor, to: "label databases", db)
             var d = try fetchDatabase(ref, db)
             for (k, v) in labels { d.labels[k] = v.isEmpty ? nil : v }

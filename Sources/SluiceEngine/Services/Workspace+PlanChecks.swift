@@ -17,6 +17,7 @@ extension Workspace {
     /// Runs the checks of the issue's tasks not yet started (all specs, or only `specs`) and stores them.
     @discardableResult
     func runPlanChecks(issue id: Int64, specs: Set<String>?, options: PlanCheckOptions = PlanCheckOptions()) throws -> [PlanCheck] {
+        try options.validate()
         let (groups, configs) = try store.read { db in try planCheckGroups(db, issue: id, specs: specs) }
         guard !groups.isEmpty else { return [] }
         // One worker per database at a time, so dry runs on one database never contend.

@@ -9,7 +9,7 @@ extension Workspace {
                                     environment: String, maxConnections: Int = 8, lockTimeoutMs: Int? = nil,
                                     statementTimeoutMs: Int? = nil) throws -> Instance {
         try validateName(name, what: "instance")
-        guard maxConnections >= 1 else { throw SluiceError.usage("--max-connections must be at least 1") }
+        try Limits.maxConnections.check(maxConnections)
         try Self.validateTimeouts(lockTimeoutMs, statementTimeoutMs)
         let parsed = try PostgresConnInfo(conninfo)
         let secret = password ?? parsed.password
@@ -78,7 +78,7 @@ extension Workspace {
     }
 
     private static func validateTimeouts(_ values: Int?...) throws {
-        if values.contains(where: { ($0 ?? 0) < 0 }) { throw SluiceError.usage("timeouts are milliseconds, 0 (none) or more") }
+        for case let ms? in values { try Limits.timeoutMilliseconds.check(ms) }
     }
 
     /// The databases of a PostgreSQL instance: every `pg_database` that accepts connections and

@@ -25,24 +25,41 @@ extension Workspace {
         return local.prefix(1).uppercased() + local.dropFirst()
     }
 
+    /// A member's email: plain ASCII (`Names.checkEmail`); members' emails are unique ignoring case.
     func validateEmail(_ email: String) throws {
-        let parts = email.split(separator: "@")
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !email.contains(" ") else {
-            throw SluiceError.usage("'\(email)' is not an email address")
-        }
+        try Names.checkEmail(email)
     }
 
     func validatePassword(_ password: String) throws {
-        guard password.count >= 4 else {
-            throw SluiceError.usage("the password is too short (at least 4 characters)")
+        let minimum = SignInPolicy.minimumPasswordLength, maximum = SignInPolicy.maximumPasswordLength
+        let counting = "Characters are counted as they are seen: \"é\" or an emoji is one, however many bytes it takes."
+        if let at = password.firstIndex(where: { $0.unicodeScalars.contains { $0.properties.generalCategory == .control } }) {
+            throw SluiceError.usage("the password contains a control character (character \(password.distance(from: password.startIndex, to: at) + 1))",
+                                    hint: "Use printable characters only: letters, digits, punctuation and spaces.")
+        }
+        let length = password.count
+        guard length >= minimum else {
+            throw SluiceError.usage("the password is too short: \(length) character\(length == 1 ? "" : "s"), at least \(minimum) are needed",
+                                    hint: "Use \(minimum) or more characters; a few unrelated words make a good one. \(counting)")
+        }
+        guard length <= maximum else {
+            throw SluiceError.usage("the password is too long: \(length) characters, at most \(maximum) are allowed", hint: counting)
         }
     }
 
+    /// A name created in Sluice follows `Names.rule`, and may not differ only in case from an existing
+    /// name of the same kind ('PROD' beside 'prod'). Called before the write that adds the name.
     func validateName(_ name: String, what: String) throws {
-        let ok = !name.isEmpty && name.count <= 64 && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }
-        guard ok else {
-            throw SluiceError.usage("'\(name)' is not a valid \(what) name",
-                                    hint: "Use letters, digits, '-', '_' and '.' (at most 64 characters).")
+        try Names.check(name, what: what)
+        let existing: [String: String] = ["environment": "SELECT name FROM environment", "instance": "SELECT name FROM instance",
+                                          "role": "SELECT name FROM customRole", "project key": "SELECT key FROM project",
+                                          "flow": "SELECT name FROM approvalFlow"]
+        guard let sql = existing[what] else { return }
+        var names = try store.read { db in try String.fetchAll(db, sql: sql) }
+        if what == "role" { names += BuiltinRole.workspaceRoleNames + BuiltinRole.projectRoleNames }
+        if let other = names.first(where: { $0 != name && $0.lowercased() == name.lowercased() }) {
+            throw SluiceError.precondition("\(what) '\(name)' differs only in case from the existing \(what) '\(TerminalText.line(other))'",
+                                           hint: "Use '\(TerminalText.line(other))', or a name that does not read as the same.")
         }
     }
 
@@ -51,6 +68,7 @@ extension Workspace {
     public func addEnvironment(by actor: Principal, name: String, order: Int, protected: Bool,
                                autoRollout: Bool, rolloutRoles: [String]?) throws -> Environment {
         try validateName(name, what: "environment")
+        try Limits.environmentOrder.check(order)
         return try store.write { db in
             try require(.settingsManage, actor, to: "add an environment", db)
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM environment WHERE name = ?", arguments: [name]) != nil {

@@ -198,6 +198,7 @@ extension Metastore {
         registerGovernanceMigration(&m)
         registerPostgresMigrations(&m)
         registerSchemaCheckMigrations(&m)
+        registerSignInMigrations(&m)
         registerScaleMigrations(&m)
         return m
     }()

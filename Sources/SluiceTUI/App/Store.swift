@@ -35,7 +35,7 @@ public final class Store: @unchecked Sendable {
         let effects = reducer.reduce(&state, action)
         for e in effects {
             switch e {
-            case .openEditor, .copy, .quit: onLocalEffect?(e)
+            case .openEditor, .copy, .quit, .setTheme, .shutdown: onLocalEffect?(e)
             default: bridge.execute(e)
             }
         }

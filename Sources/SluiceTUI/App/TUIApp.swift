@@ -7,13 +7,17 @@ public enum TUIApp {
     /// Returns the exit status (0 on q or ctrl-c).
     public static func run(_ config: TUIConfiguration) throws -> Int32 {
         let env = config.environment
-        let (theme, themeWarning) = ThemeCatalog(environment: env).choose(flag: config.themeName, environment: env)
+        let catalog = ThemeCatalog(environment: env)
+        let (chosen, themeWarning) = catalog.choose(flag: config.themeName, environment: env)
+        var theme = chosen
         let (keymap, keymapWarning) = config.keymap()
         let workspace = config.workspace
         var state = AppState(workspaceName: (workspace.home as NSString).lastPathComponent, principal: config.principal)
         state.hintKeymap = keymap
         if let w = themeWarning ?? keymapWarning { state.message = StatusMessage(text: w, isError: true) }
-        if config.principal == nil { state.dialog = .signIn(SignInDialog()) }
+        state.themeNames = catalog.names
+        state.signInHint = DemoWorkspace.signInHint(workspace)
+        if config.principal == nil { state.dialog = .signIn(SignInDialog(hint: state.signInHint)) }
         let store = Store(state: state, reducer: Reducer(keymap: keymap), workspace: workspace)
         store.bridge.onSignIn = config.onSignIn
 
@@ -48,8 +52,17 @@ public enum TUIApp {
             store.enqueue(.workspaceChanged)
             scheduler?.poke()
         }
+        // What the engine runs in this process, for the quit dialog: re-read when a run starts or ends.
+        let heldQueue = DispatchQueue(label: "sluice.tui.held")
         if let scheduler {
-            scheduler.setObserver { _ in watcher.poke() }
+            scheduler.setObserver { event in
+                watcher.poke()
+                switch event {
+                case .runStarted, .runFinished:
+                    heldQueue.async { if let held = try? scheduler.heldRuns() { store.enqueue(.runningChanged(held)) } }
+                default: break
+                }
+            }
             store.bridge.onRunsQueued = { scheduler.poke() }
         }
 
@@ -62,9 +75,50 @@ public enum TUIApp {
         signal(SIGWINCH, SIG_DFL)
         let driver = NcursesDriver(theme: theme, environment: env)
         var quit = false
+        var drawn: Frame?
+        /// Set once the engine is stopping (wait or cancel chosen) or its runs were released.
+        var shutdownStarted = false
+        var released: [HeldRun] = []
+        func leaveToRunners() {
+            guard let scheduler else { return }
+            // Stop claiming (stop() returns once running tasks end; the process will not wait for it).
+            DispatchQueue.global().async { scheduler.stop() }
+            released = (try? scheduler.release()) ?? []
+            shutdownStarted = true
+            quit = true
+        }
         store.onLocalEffect = { effect in
             switch effect {
-            case .quit: quit = true
+            case .quit:
+                // The last word on what runs here is the metastore's: a run claimed a moment ago counts.
+                if !shutdownStarted, let held = try? scheduler?.heldRuns(), !held.isEmpty {
+                    store.enqueue(.quitBlocked(held))
+                } else {
+                    quit = true
+                }
+            case .shutdown(let mode):
+                guard let scheduler else { quit = true; break }
+                switch mode {
+                case .release:
+                    leaveToRunners()
+                case .wait, .cancel:
+                    guard !shutdownStarted else { break }
+                    shutdownStarted = true
+                    DispatchQueue.global().async {
+                        scheduler.stop(cancelRunning: mode == .cancel)
+                        store.enqueue(.shutdownFinished)
+                    }
+                }
+            case .setTheme(let name):
+                do {
+                    let t = try catalog.theme(named: name)
+                    theme = t
+                    driver.install(t)
+                    drawn = nil
+                    store.enqueue(.themeChanged(name: t.name, error: nil))
+                } catch {
+                    store.enqueue(.themeChanged(name: name, error: (error as? ThemeError)?.description ?? "\(error)"))
+                }
             case .copy(let text): driver.copy(text)
             case let .openEditor(purpose, initial):
                 driver.suspend()
@@ -80,11 +134,15 @@ public enum TUIApp {
         scheduler?.start()
         // Everything below runs with the screen active: nothing may print.
         var pollFds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0), pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
-        var drawn: Frame?
         var unicode = driver.unicode
         // A tick a second refreshes what only changes outside the metastore (server sessions).
         var lastTick = Date()
-        while !quit && !interrupted.isSet {
+        while !quit {
+            // SIGINT or SIGTERM from outside: leave at once; what runs here is released to the next runner.
+            if interrupted.isSet {
+                if !shutdownStarted, let held = try? scheduler?.heldRuns(), !held.isEmpty { leaveToRunners() }
+                break
+            }
             let frame = Renderer.render(store.state.withUnicode(unicode), size: driver.size, theme: theme)
             if frame != drawn { driver.flush(frame); drawn = frame }
             for i in pollFds.indices { pollFds[i].revents = 0 }
@@ -112,7 +170,17 @@ public enum TUIApp {
         }
         driver.end()
         watcher.stop()
-        scheduler?.stop()
+        if let scheduler, !shutdownStarted {
+            // Nothing was running when quit was asked; a run claimed since must not hold the exit.
+            let stopped = DispatchSemaphore(value: 0)
+            DispatchQueue.global().async { scheduler.stop(); stopped.signal() }
+            if stopped.wait(timeout: .now() + 2) == .timedOut { released = (try? scheduler.release()) ?? [] }
+        }
+        if !released.isEmpty {
+            let what = Reducer.runningSummary(released).replacingOccurrences(of: " is running", with: " was running")
+                .replacingOccurrences(of: " are running", with: " were running")
+            FileHandle.standardError.write(Data("sluice: \(what); left to `sluice run`: released, the next runner takes it over.\n".utf8))
+        }
         return 0
     }
 }

@@ -19,6 +19,8 @@ public final class NcursesDriver {
     let unicode: Bool
     private var active = false
     private var buffer: [wchar_t] = []
+    /// The terminal's settings before the UI took it, put back exactly on `end`.
+    private var saved: termios?
 
     /// With `offscreenOutput`, ncurses writes to that file instead of the terminal (benchmarks).
     public init(theme: Theme, environment env: [String: String], offscreenOutput: String? = nil, offscreenSize: Size? = nil) {
@@ -30,12 +32,15 @@ public final class NcursesDriver {
             _ = newterm("xterm-256color", fopen(path, "w"), fopen("/dev/null", "r"))
             if let sz = offscreenSize { resizeterm(Int32(sz.height), Int32(sz.width)) }
         } else {
+            var t = termios()
+            if tcgetattr(STDIN_FILENO, &t) == 0 { saved = t }
             _ = initscr()
         }
         active = true
-        cbreak()
+        raw()
         noecho()
         nonl()
+        if offscreenOutput == nil { NcursesDriver.ownKeys() }
         let scr = sluice_stdscr()
         keypad(scr, true)
         nodelay(scr, true)
@@ -126,7 +131,7 @@ public final class NcursesDriver {
                 let start = x
                 while x <= lastChanged && frame.roles[base + x] == role {
                     let v = frame.scalars[base + x]
-                    if v != Frame.continuation { buffer.append(wchar_t(bitPattern: v)) }
+                    if v != Frame.continuation { buffer.append(wchar_t(bitPattern: TerminalSafe.isControl(v) ? 0x20 : v)) }
                     x += 1
                 }
                 let r = Int(role.rawValue)
@@ -235,11 +240,25 @@ public final class NcursesDriver {
         size = Size(width: Int(getmaxx(sluice_stdscr())), height: Int(getmaxy(sluice_stdscr())))
     }
 
-    /// Restores the terminal.
+    /// Every key reaches the UI: no flow control (ctrl-s, ctrl-q), no signal keys (ctrl-c,
+    /// ctrl-z, ctrl-\\ arrive as keys, handled by the UI), no literal-next (ctrl-v). ncurses'
+    /// `raw()` leaves IXOFF and IXANY as it found them; this clears them too, and makes the
+    /// result the mode ncurses goes back to after the editor.
+    static func ownKeys() {
+        var t = termios()
+        guard tcgetattr(STDIN_FILENO, &t) == 0 else { return }
+        t.c_iflag &= ~tcflag_t(IXON | IXOFF | IXANY)
+        t.c_lflag &= ~tcflag_t(ISIG | IEXTEN | ICANON)
+        _ = tcsetattr(STDIN_FILENO, TCSANOW, &t)
+        def_prog_mode()
+    }
+
+    /// Restores the terminal, to exactly the settings it had before.
     public func end() {
         guard active else { return }
         active = false
         endwin()
+        if var t = saved { _ = tcsetattr(STDIN_FILENO, TCSADRAIN, &t) }
     }
 
     /// Copies text to the terminal's clipboard with OSC 52.

@@ -35,7 +35,7 @@ public final class EngineBridge: @unchecked Sendable {
         // Plan checks connect to every target and dry-run the SQL: they may take seconds.
         case .loadSessions, .perform(.runChecks): queue = servers
         case .loadIssue, .loadLog, .loadHistory, .perform, .signIn: queue = details
-        case .openEditor, .copy, .quit: return // the app handles these on the UI thread
+        case .openEditor, .copy, .quit, .setTheme, .shutdown: return // the app handles these on the UI thread
         }
         let coalesce: Bool
         switch effect { case .perform, .signIn: coalesce = false; default: coalesce = true }
@@ -94,10 +94,11 @@ public final class EngineBridge: @unchecked Sendable {
             } catch { return .sessionsLoaded(task: task, sessions: [], error: EngineBridge.text(error)) }
         case let .signIn(email, password):
             do {
-                let p = try ws.authenticate(email: email, password: password)
+                let result = try ws.signIn(email: email, password: password, source: SignInSource.localUser)
+                let p = result.principal
                 lock.withLock { principal = p }
                 onSignIn?(p)
-                return .signedIn(p)
+                return .signedIn(p, notice: result.notice)
             } catch { return .signInFailed(EngineBridge.text(error)) }
         case .perform(let command):
             guard let p = actor else { return .commandFailed(command, message: "not signed in") }
@@ -105,7 +106,7 @@ public final class EngineBridge: @unchecked Sendable {
                 let (message, issue) = try run(command, as: p)
                 return .commandSucceeded(command, message: message, issue: issue)
             } catch { return .commandFailed(command, message: EngineBridge.text(error)) }
-        case .openEditor, .copy, .quit:
+        case .openEditor, .copy, .quit, .setTheme, .shutdown:
             return nil
         }
     }

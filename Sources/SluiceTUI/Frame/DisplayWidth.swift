@@ -1,3 +1,5 @@
+import SluiceEngine
+
 /// Display width of text in terminal cells, without asking the terminal: East Asian wide and
 /// fullwidth characters take two cells, combining marks and zero-width characters none.
 public enum DisplayWidth {
@@ -10,10 +12,10 @@ public enum DisplayWidth {
         return isWide(v) ? 2 : 1
     }
 
-    /// Cells a string occupies.
+    /// Cells a string occupies as the frame shows it.
     public static func of(_ text: String) -> Int {
         var n = 0
-        for s in text.unicodeScalars { n += of(s) }
+        for s in TerminalSafe.text(text).unicodeScalars { n += of(s) }
         return n
     }
 
@@ -32,9 +34,11 @@ public enum DisplayWidth {
             || (0x1f900...0x1f9ff).contains(v) || (0x20000...0x3fffd).contains(v)
     }
 
-    /// The longest prefix of `text` that fits in `width` cells, with `…` when cut.
+    /// The longest prefix of `text` that fits in `width` cells, with `…` when cut: the one
+    /// truncation of the UI (`Frame.put` cuts through it, so every clipped text ends with `…`).
     public static func truncate(_ text: String, to width: Int) -> String {
         guard width > 0 else { return "" }
+        let text = TerminalSafe.text(text)
         if of(text) <= width { return text }
         var out = String.UnicodeScalarView()
         var used = 0
@@ -44,6 +48,8 @@ public enum DisplayWidth {
             out.append(s)
             used += w
         }
+        // No dangling space before the ellipsis.
+        while let last = out.last, last == " " { out.removeLast() }
         return String(out) + "…"
     }
 
@@ -53,4 +59,23 @@ public enum DisplayWidth {
         let w = of(t)
         return w < width ? t + String(repeating: " ", count: width - w) : t
     }
+}
+
+/// What reaches the terminal from text: every character a terminal would act on instead of
+/// showing (C0 and C1 controls such as ESC and CSI, bidi embeddings, overrides and isolates,
+/// other format characters) is written out visibly by the engine's `TerminalText`, as the CLI
+/// writes it (ESC as `\u{1B}`), so text from users cannot move the cursor, recolour, retitle,
+/// clear or reorder the screen. A tab shows as a space. `Frame.put` and `DisplayWidth` see text
+/// only through `text(_:)`.
+public enum TerminalSafe {
+    /// The text as the frame shows it.
+    @inline(__always)
+    public static func text(_ text: String) -> String {
+        if TerminalText.isSafeLine(text) { return text }
+        return TerminalText.line(text.replacingOccurrences(of: "\t", with: " "))
+    }
+
+    /// A C0 or C1 control (the driver's last guard: such a cell is written as a space).
+    @inline(__always)
+    public static func isControl(_ v: UInt32) -> Bool { v < 0x20 || (v >= 0x7f && v < 0xa0) }
 }

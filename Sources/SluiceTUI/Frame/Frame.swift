@@ -21,17 +21,21 @@ public struct Frame: Equatable, Sendable {
     public func role(at x: Int, _ y: Int) -> Role { roles[index(x, y)] }
 
     /// Writes text from (x, y), clipped to `maxWidth` cells and to the frame; returns the column after it.
-    /// A wide character that would straddle the clip edge is replaced by a space, never cut in half.
+    /// Text that does not fit is cut by `DisplayWidth.truncate`, so it ends with `…`; a wide character
+    /// is never cut in half. Control and format characters are written out visibly (`TerminalSafe`):
+    /// text from users never reaches the terminal as a control sequence.
     @discardableResult
     public mutating func put(_ text: String, x: Int, y: Int, role: Role, maxWidth: Int? = nil) -> Int {
         guard y >= 0, y < height, x < width else { return x }
         let limit = min(width, x + (maxWidth ?? width))
         var cx = x
+        let text = TerminalSafe.text(text)
         for s in text.unicodeScalars {
             let w = DisplayWidth.of(s)
             if w == 0 { continue }
             if cx + w > limit {
-                if w == 2, cx < limit, cx >= 0 { set(cx, y, 0x20, role) ; cx += 1 }
+                // Cut: write it again as the one truncation, ellipsis included.
+                if x >= 0, limit > x { return put(DisplayWidth.truncate(text, to: limit - x), x: x, y: y, role: role, maxWidth: limit - x) }
                 break
             }
             if cx >= 0 {

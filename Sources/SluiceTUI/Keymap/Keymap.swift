@@ -89,6 +89,21 @@ public struct Keymap: Sendable, Equatable {
             out += "| \(keys) | `\(c.rawValue)` | \(c.summary) |\n"
         }
         out += "\nAlways: `ctrl-c` quits; in dialogs `y`/`n`, `Tab` and `Enter` answer and `Esc` closes.\n"
+        out += "The UI owns the terminal while it runs: flow control and signal keys are off, so `ctrl-s`, `ctrl-q`, `ctrl-c`, "
+            + "`ctrl-z` and `ctrl-\\` reach it as keys; the terminal's settings are put back exactly on exit.\n"
+        out += "\n## Quitting while tasks run\n\n"
+            + "When the engine in this process runs tasks, `q` or `ctrl-c` first says what runs where and offers: "
+            + "`w` wait for them to end, then quit; `l` leave them to `sluice run` (released at once: the next runner fences "
+            + "and settles them, and runs them again if nothing was committed); `c` cancel them (rolled back), then quit; "
+            + "`Esc` stay. A second `ctrl-c` (or `q`) leaves them to `sluice run`, at once, also while waiting or canceling.\n"
+        out += "\n## The `:` command line\n\n| Command | What it does |\n|---|---|\n"
+            + "| `:issue N` | open issue N |\n| `:project KEY` | show that project's issues |\n"
+            + "| `:env NAME` | select that stage of the open issue |\n"
+            + "| `:tab NAME` | show a detail tab (overview, sql, checks, approvals, logs, history) |\n"
+            + "| `:new` | new issue |\n| `:theme` / `:theme NAME` | list the themes / switch to one |\n"
+            + "| `:refresh` | reload now |\n| `:quit` | quit (as `q`) |\n\n"
+            + "`Tab` completes, `ctrl-u` clears the line, `ctrl-w` deletes a word, `Esc` closes; a command that cannot "
+            + "run says why.\n"
         return out
     }
 }

@@ -3,17 +3,25 @@ import SluiceEngine
 
 /// The right pane: the selected issue's header, the tab bar, and the current tab.
 enum DetailView {
-    /// Column offsets of the tab labels in the tab row (for mouse clicks).
-    static func tabRanges() -> [(DetailTab, Range<Int>)] {
+    /// Column offsets of the tab labels in a tab row `width` cells wide (for drawing and mouse
+    /// clicks): when they do not all fit, the row is shifted so the active tab is shown.
+    static func tabRanges(width: Int = .max, active: DetailTab = .overview) -> [(DetailTab, Range<Int>)] {
         var x = 1
-        return DetailTab.allCases.map { tab in
+        var ranges = DetailTab.allCases.map { tab in
             let w = DisplayWidth.of(tab.title) + 2
             defer { x += w + 1 }
             return (tab, x..<(x + w))
         }
+        if let a = ranges.first(where: { $0.0 == active }), a.1.upperBound > width {
+            let shift = a.1.upperBound - width
+            ranges = ranges.map { ($0.0, ($0.1.lowerBound - shift)..<($0.1.upperBound - shift)) }
+        }
+        return ranges.filter { $0.1.lowerBound >= 0 && $0.1.upperBound <= width }
     }
 
-    static func tab(atColumn x: Int) -> DetailTab? { tabRanges().first { $0.1.contains(x) }?.0 }
+    static func tab(atColumn x: Int, width: Int = .max, active: DetailTab = .overview) -> DetailTab? {
+        tabRanges(width: width, active: active).first { $0.1.contains(x) }?.0
+    }
 
     static func draw(_ f: inout Frame, _ s: AppState, _ r: Rect, _ g: BoxGlyphs) {
         let focused = s.focus == .detail
@@ -32,7 +40,7 @@ enum DetailView {
         let inner = r.inner
         guard inner.height > 2 else { return }
         // Tab bar.
-        for (tab, range) in tabRanges() where range.upperBound <= inner.width {
+        for (tab, range) in tabRanges(width: inner.width, active: s.tab) {
             let label = tab == s.tab ? "[\(tab.title)]" : " \(tab.title) "
             f.put(label, x: inner.x + range.lowerBound, y: inner.y, role: tab == s.tab ? .tabActive : .tab)
         }

@@ -26,6 +26,15 @@ enum DialogView {
         f.put(" No (n) ", x: x + 11, y: y, role: yesFocused ? .button : .buttonFocused)
     }
 
+    /// Text wrapped at spaces over at most `lines` rows, the last cut with an ellipsis.
+    static func wrapped(_ f: inout Frame, _ text: String, x: Int, y: Int, width: Int, lines: Int, role: Role) {
+        var rows = TextWrap.words(text, width)
+        if rows.count > lines {
+            rows = Array(rows.prefix(lines - 1)) + [rows[(lines - 1)...].joined(separator: " ")]
+        }
+        for (i, row) in rows.enumerated() { f.put(row, x: x, y: y + i, role: role, maxWidth: width) }
+    }
+
     static func draw(_ f: inout Frame, _ s: AppState, _ dialog: Dialog, _ g: BoxGlyphs) {
         switch dialog {
         case let .message(title, text):
@@ -52,15 +61,38 @@ enum DialogView {
             f.put(DisplayWidth.pad(shown + "▏", to: r.width - 4), x: r.x + 2, y: r.y + 3, role: .input)
             f.put("Enter confirms · Esc cancels", x: r.x + 2, y: r.maxY - 2, role: .dim)
         case .signIn(let d):
-            let r = frameRect(s, width: 56, height: 10)
+            let hint = d.hint.map { TextWrap.words($0, 60 - 4) } ?? []
+            let r = frameRect(s, width: 60, height: 11 + (hint.isEmpty ? 0 : hint.count + 1))
             open(&f, r, "Sign in to \(s.workspaceName)", g)
-            f.put("Email", x: r.x + 2, y: r.y + 2, role: d.onPassword ? .dialog : .header)
-            f.put(DisplayWidth.pad(d.email + (d.onPassword ? "" : "▏"), to: r.width - 14), x: r.x + 12, y: r.y + 2, role: .input)
-            f.put("Password", x: r.x + 2, y: r.y + 4, role: d.onPassword ? .header : .dialog)
+            var y = r.y + 2
+            for line in hint { f.put(line, x: r.x + 2, y: y, role: .message, maxWidth: r.width - 4); y += 1 }
+            if !hint.isEmpty { y += 1 }
+            f.put("Email", x: r.x + 2, y: y, role: d.onPassword ? .dialog : .header)
+            f.put(DisplayWidth.pad(d.email + (d.onPassword ? "" : "▏"), to: r.width - 14), x: r.x + 12, y: y, role: .input)
+            f.put("Password", x: r.x + 2, y: y + 2, role: d.onPassword ? .header : .dialog)
             f.put(DisplayWidth.pad(String(repeating: "•", count: d.password.count) + (d.onPassword ? "▏" : ""), to: r.width - 14),
-                  x: r.x + 12, y: r.y + 4, role: .input)
-            if let e = d.error { f.put(e, x: r.x + 2, y: r.y + 6, role: .error, maxWidth: r.width - 4) }
+                  x: r.x + 12, y: y + 2, role: .input)
+            if let e = d.error { wrapped(&f, e, x: r.x + 2, y: y + 4, width: r.width - 4, lines: 2, role: .error) }
             f.put(d.busy ? "signing in…" : "Tab switches · Enter signs in · Esc quits", x: r.x + 2, y: r.maxY - 2, role: .dim)
+        case .quit:
+            let r = frameRect(s, width: 80, height: 12)
+            let one = s.running.count == 1
+            open(&f, r, one ? "Quit while a task runs?" : "Quit while tasks run?", g)
+            let tasks = s.running.map { "#\($0.task)" }.joined(separator: ", ")
+            wrapped(&f, Reducer.runningSummary(s.running) + " (task \(tasks)) in this process.", x: r.x + 2, y: r.y + 2,
+                    width: r.width - 4, lines: 2, role: .dialog)
+            let it = one ? "it" : "them"
+            let choices: [(String, String)] = [
+                ("w", "wait for \(it) to end, then quit"),
+                ("l", "leave \(it) to `sluice run`: released now, the next runner takes \(it) over"),
+                ("c", "cancel \(it) (rolled back), then quit"),
+                ("esc", "stay"),
+            ]
+            for (i, c) in choices.enumerated() {
+                f.put([Span(" " + c.0.padding(toLength: 5, withPad: " ", startingAt: 0), .keyhintKey), Span(c.1, .dialog)],
+                      x: r.x + 2, y: r.y + 5 + i, maxWidth: r.width - 4)
+            }
+            f.put("ctrl-c again (or q) leaves \(it) to `sluice run`, at once.", x: r.x + 2, y: r.maxY - 2, role: .dim, maxWidth: r.width - 4)
         case .createIssue(let d):
             CreateIssueView.draw(&f, s, d, g)
         case .help(let m):

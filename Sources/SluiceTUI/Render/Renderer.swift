@@ -17,9 +17,19 @@ public enum Renderer {
         IssuesPane.draw(&frame, s, layout.issues, glyphs)
         PipelinePane.draw(&frame, s, layout.pipeline, glyphs)
         DetailView.draw(&frame, s, layout.detail, glyphs)
+        if let slot = layout.slot { drawSlotHint(&frame, slot, layout.rect(for: slot)) }
         StatusBar.draw(&frame, s, layout.statusBar)
         if let dialog = s.dialog { DialogView.draw(&frame, s, dialog, glyphs) }
         return frame
+    }
+
+    /// In a compact layout, the list panes not shown, named on the slot's bottom edge.
+    static func drawSlotHint(_ f: inout Frame, _ shown: Pane, _ r: Rect) {
+        let names: [(Pane, String)] = [(.projects, "1 Projects"), (.issues, "2 Issues"), (.pipeline, "3 Pipeline")]
+        let hint = " " + names.filter { $0.0 != shown }.map(\.1).joined(separator: " · ") + " "
+        let w = DisplayWidth.of(hint)
+        guard r.height >= 2, w + 4 <= r.width else { return }
+        f.put(hint, x: r.maxX - 2 - w, y: r.maxY - 1, role: .dim)
     }
 
     static func drawTooSmall(_ f: inout Frame, _ size: Size) {

@@ -12,6 +12,11 @@ enum StatusBar {
             }
             return
         }
+        // Leaving while tasks run: what happens now and what ctrl-c does, before anything else.
+        if let leaving = Reducer.shutdownStatus(s) {
+            f.put(" " + leaving, x: r.x, y: r.y, role: .message, maxWidth: r.width)
+            return
+        }
         var spans: [Span] = [Span(" \(s.principal?.email ?? "not signed in")", .statusbar), Span(" · \(s.workspaceName) · ", .dim)]
         spans.append(s.live ? Span("live ●", .live) : Span("paused ‖", .paused))
         var x = f.put(spans, x: r.x, y: r.y, maxWidth: r.width) + 2

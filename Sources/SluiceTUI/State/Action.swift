@@ -16,11 +16,19 @@ public enum Action: Sendable {
     case sessionsLoaded(task: Int64, sessions: [DatabaseSession], error: String?)
     /// The metastore changed (another process, or the in-process engine).
     case workspaceChanged
-    case signedIn(Principal)
+    case signedIn(Principal, notice: String? = nil)
     case signInFailed(String)
     case commandSucceeded(EngineCommand, message: String, issue: Int64?)
     case commandFailed(EngineCommand, message: String)
     case editorFinished(EditorPurpose, text: String?)
+    /// `:theme NAME` was applied (nil error) or refused.
+    case themeChanged(name: String, error: String?)
+    /// The runs the in-process engine holds changed.
+    case runningChanged([HeldRun])
+    /// A quit found runs still held: ask what to do with them.
+    case quitBlocked([HeldRun])
+    /// The engine stopped after a wait or a cancel chosen in the quit dialog.
+    case shutdownFinished
 }
 
 /// The lists of the left panes.
@@ -82,4 +90,8 @@ public enum Effect: Equatable, Sendable {
     case openEditor(EditorPurpose, initial: String)
     case copy(String)
     case quit
+    /// Switch to the named theme (`:theme NAME`).
+    case setTheme(String)
+    /// Leave while tasks run, as chosen in the quit dialog.
+    case shutdown(ShutdownMode)
 }

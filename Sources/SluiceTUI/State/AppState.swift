@@ -74,6 +74,14 @@ public struct AppState: Sendable {
     /// An issue opened by `:issue N` before the list knew of it.
     public var pendingIssueId: Int64?
     public var quitRequested = false
+    /// Task runs the in-process engine holds (quitting while they run asks what to do with them).
+    public var running: [HeldRun] = []
+    /// How the app is leaving while tasks run, once chosen in the quit dialog.
+    public var shutdown: ShutdownMode?
+    /// Who to sign in as, shown in the sign-in dialog (a demo workspace names its members and password).
+    public var signInHint: String?
+    /// Themes `:theme` can switch to.
+    public var themeNames: [String] = []
     public var size = Size(width: 120, height: 36)
     public var unicode = true
     /// The keymap in use, so hints show remapped keys.
@@ -164,6 +172,16 @@ public struct CommandLineState: Equatable, Sendable {
     public var completions: [String] = []
 }
 
+/// What to do with the tasks the in-process engine runs, when quitting.
+public enum ShutdownMode: Equatable, Sendable {
+    /// Stop taking work, wait for the running tasks to end, then quit.
+    case wait
+    /// Cancel the running tasks (they roll back), then quit.
+    case cancel
+    /// Quit now; the runs are released for the next runner (`sluice run`) to take over.
+    case release
+}
+
 /// A line in the status bar: the result of the last action.
 public struct StatusMessage: Equatable, Sendable {
     public var text: String
@@ -171,5 +189,5 @@ public struct StatusMessage: Equatable, Sendable {
 }
 
 extension AppState {
-    public var layout: Layout { Layout(size: size, projectCount: projects.count) }
+    public var layout: Layout { Layout(size: size, projectCount: projects.count, focus: focus) }
 }

@@ -8,6 +8,8 @@ public enum Dialog: Equatable, Sendable {
     case createIssue(CreateIssueDialog)
     case help(HelpMenuState)
     case message(title: String, text: String)
+    /// Quitting while the in-process engine runs tasks: wait, leave them to `sluice run`, or cancel.
+    case quit
 }
 
 /// "Are you sure?" with focus on No; a protected environment asks for its name to be typed.
@@ -43,7 +45,9 @@ public struct SignInDialog: Equatable, Sendable {
     public var onPassword = false
     public var error: String?
     public var busy = false
-    public init() {}
+    /// Who to sign in as, when the workspace says (a demo workspace names its members and password).
+    public var hint: String?
+    public init(hint: String? = nil, email: String = "") { self.hint = hint; self.email = email }
 }
 
 /// The new-issue form: project and title → targets per environment → SQL → preview → create.

@@ -8,6 +8,8 @@ extension Reducer {
         case .message:
             if key == .esc || key == .enter || key == .char("q") { s.dialog = nil }
             return []
+        case .quit:
+            return quitDialogKey(&s, key)
         case .confirm(var d):
             return confirmKey(&s, &d, key)
         case .input(var d):
@@ -98,8 +100,7 @@ extension Reducer {
         guard !d.busy else { return [] }
         switch key {
         case .esc:
-            s.quitRequested = true
-            return [.quit]
+            return quitEffects(&s)
         case .tab, .backTab, .down, .up:
             d.onPassword.toggle()
         case .backspace:
@@ -178,102 +179,5 @@ extension Reducer {
             }
         }
         return []
-    }
-
-    // MARK: The `:` command line
-
-    static let commandWords = ["issue", "project", "env", "new", "theme", "quit", "refresh", "tab"]
-
-    func commandLineKey(_ s: inout AppState, _ key: Key) -> [Effect] {
-        guard var c = s.commandLine else { return [] }
-        switch key {
-        case .esc:
-            s.commandLine = nil
-            return []
-        case .backspace:
-            if c.text.isEmpty { s.commandLine = nil; return [] }
-            c.text.removeLast()
-        case .tab:
-            let options = completions(s, c.text)
-            if options.count == 1 { c.text = options[0] + " " } else if let common = Reducer.commonPrefix(options), common.count > c.text.count { c.text = common }
-        case .char(let ch):
-            c.text.append(ch)
-        case .enter:
-            s.commandLine = nil
-            return execute(&s, c.text.trimmingCharacters(in: .whitespaces))
-        default: break
-        }
-        c.completions = completions(s, c.text)
-        s.commandLine = c
-        return []
-    }
-
-    /// Candidates that complete the current line (command words, issue ids, project keys, environments).
-    func completions(_ s: AppState, _ text: String) -> [String] {
-        let parts = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
-        if parts.count <= 1 { return Reducer.commandWords.filter { $0.hasPrefix(text) } }
-        let word = parts[0], arg = parts[1]
-        let values: [String]
-        switch word {
-        case "issue": values = s.issues.prefix(200).map { "\($0.id)" }
-        case "project": values = s.projects.map(\.key)
-        case "env": values = s.environments.map(\.name)
-        case "tab": values = DetailTab.allCases.map { $0.title.lowercased() }
-        default: values = []
-        }
-        return values.filter { $0.hasPrefix(arg) }.map { "\(word) \($0)" }
-    }
-
-    static func commonPrefix(_ words: [String]) -> String? {
-        guard var prefix = words.first else { return nil }
-        for w in words.dropFirst() { while !w.hasPrefix(prefix) { prefix.removeLast() } }
-        return prefix
-    }
-
-    func execute(_ s: inout AppState, _ line: String) -> [Effect] {
-        let parts = line.split(separator: " ").map(String.init)
-        guard let word = parts.first else { return [] }
-        let arg = parts.dropFirst().joined(separator: " ")
-        switch word {
-        case "issue", "i":
-            guard let id = Int64(arg.trimmingCharacters(in: CharacterSet(charactersIn: "#"))) else {
-                s.message = StatusMessage(text: ":issue needs a number", isError: true); return []
-            }
-            guard let issue = s.issues.first(where: { $0.id == id }) else {
-                s.message = StatusMessage(text: "no issue #\(id)", isError: true); return []
-            }
-            s.filter = FilterState()
-            if let p = s.projects.firstIndex(where: { $0.key == issue.project }) { s.projectIndex = p }
-            applyFilter(&s, keeping: id)
-            s.focus = .issues
-            return selectIssueEffects(&s, id)
-        case "project", "p":
-            guard let i = s.projects.firstIndex(where: { $0.key.lowercased() == arg.lowercased() }) else {
-                s.message = StatusMessage(text: "no project \(arg)", isError: true); return []
-            }
-            s.projectIndex = i
-            s.issueIndex = 0
-            applyFilter(&s, keeping: nil)
-            return s.selectedIssue.map { selectIssueEffects(&s, $0.id) } ?? []
-        case "env", "e":
-            guard let d = s.detail else { return [] }
-            var row = 0
-            for (si, st) in d.stages.enumerated() {
-                if st.stage.environment == arg { s.pipelineIndex = row; s.focus = .pipeline; _ = si; return tabEffects(&s) }
-                row += 1 + st.tasks.count
-            }
-            s.message = StatusMessage(text: "this issue has no stage \(arg)", isError: true)
-            return []
-        case "new": return openCreateIssue(&s)
-        case "quit", "q": s.quitRequested = true; return [.quit]
-        case "refresh": return refreshEffects(s)
-        case "tab":
-            guard let t = DetailTab.allCases.first(where: { $0.title.lowercased() == arg.lowercased() }) else { return [] }
-            s.tab = t
-            return tabEffects(&s)
-        default:
-            s.message = StatusMessage(text: "unknown command :\(word) (try :issue N, :project KEY, :env NAME, :new)", isError: true)
-            return []
-        }
     }
 }

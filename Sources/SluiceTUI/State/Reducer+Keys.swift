@@ -3,12 +3,14 @@ import SluiceEngine
 
 extension Reducer {
     func handleKey(_ s: inout AppState, _ key: Key) -> [Effect] {
-        if key == .ctrl("c") { s.quitRequested = true; return [.quit] }
+        if key == .ctrl("c") { return quitEffects(&s) }
+        // While leaving, q leaves at once too; everything else still works.
+        if s.shutdown != nil, s.dialog == nil, s.commandLine == nil, !s.filter.editing, keymap.command(for: key) == .quit { return quitEffects(&s) }
         if s.dialog != nil { return dialogKey(&s, key) }
         if s.commandLine != nil { return commandLineKey(&s, key) }
         if s.filter.editing { return filterKey(&s, key) }
         if s.principal == nil {
-            s.dialog = .signIn(SignInDialog())
+            s.dialog = .signIn(SignInDialog(hint: s.signInHint))
             return []
         }
         guard let command = keymap.command(for: key) else { return [] }
@@ -57,8 +59,7 @@ extension Reducer {
             if s.focus == .detail { s.focus = .pipeline } else if s.focus == .pipeline { s.focus = .issues }
             return []
         case .quit:
-            s.quitRequested = true
-            return [.quit]
+            return quitEffects(&s)
         case .filter:
             s.filter.editing = true
             s.focus = .issues
@@ -199,7 +200,7 @@ extension Reducer {
             case .pipeline: return row >= 0 ? move(&s, by: PipelinePane.top(s, rows: r.height - 2) + row - s.pipelineIndex) : []
             case .detail:
                 // A click on the tab row picks a tab.
-                if m.y == r.y + 1, let tab = DetailView.tab(atColumn: m.x - r.x - 1) {
+                if m.y == r.y + 1, let tab = DetailView.tab(atColumn: m.x - r.x - 1, width: r.width - 2, active: s.tab) {
                     s.tab = tab
                     return tabEffects(&s)
                 }

@@ -48,10 +48,10 @@ public struct Reducer: Sendable {
         case .workspaceChanged:
             guard s.live, s.principal != nil else { return [] }
             return refreshEffects(s)
-        case .signedIn(let p):
+        case let .signedIn(p, notice):
             s.principal = p
             s.dialog = nil
-            s.message = StatusMessage(text: "signed in as \(p.email)", isError: false)
+            s.message = StatusMessage(text: "signed in as \(p.email)" + (notice.map { "; \($0) (`sluice member password`)" } ?? ""), isError: notice != nil)
             return [.loadWorkspace]
         case .signInFailed(let message):
             if case .signIn(var d) = s.dialog {
@@ -71,6 +71,18 @@ public struct Reducer: Sendable {
             return []
         case let .editorFinished(purpose, text):
             return editorFinished(&s, purpose, text: text)
+        case let .themeChanged(name, error):
+            s.message = StatusMessage(text: error ?? "theme \(name)", isError: error != nil)
+            return []
+        case .runningChanged(let held):
+            return runningChanged(&s, held)
+        case .quitBlocked(let held):
+            s.running = held
+            s.dialog = .quit
+            return []
+        case .shutdownFinished:
+            s.quitRequested = true
+            return [.quit]
         }
     }
 

@@ -25,7 +25,7 @@ struct DbCommand: ParsableCommand {
             try runCommand {
                 let ctx = try CommandContext(global)
                 _ = try ctx.principal()
-                let list = try ctx.workspace.databases(environment: env, instance: instance, labels: try Workspace.parseLabels(label))
+                let list = try ctx.workspace.databases(environment: env, instance: instance, labels: label.isEmpty ? [:] : try LabelSelector(items: label.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }, in: "--label").labels)
                 try ctx.emit(list.map(DatabaseJSON.init)) {
                     Output.table(["DATABASE", "ENV", "ENGINE", "LABELS"], list.map { d in
                         [d.ref.description, d.environment, d.engine.rawValue,
@@ -54,7 +54,7 @@ struct DbCommand: ParsableCommand {
                 let ref = try DatabaseRef(parsing: database)
                 let rows = try ctx.workspace.history(ref, by: try ctx.principal())
                 try ctx.emit(rows.map(HistoryJSON.init)) {
-                    rows.isEmpty ? "No history recorded in \(ref) yet." :
+                    rows.isEmpty ? "No history recorded in \(one(ref.description)) yet." :
                     Output.table(["ID", "VERSION", "TYPE", "STATUS", "ISSUE", "RUN", "MS", "APPLIED AT", "BY", "SEAL"], rows.map {
                         ["\($0.id)", $0.version ?? "-", $0.type, $0.status, $0.issueId.map { "#\($0)" } ?? "-",
                          $0.taskRunId.map { "\($0)" } ?? "-", String(format: "%.1f", $0.durationMs), $0.appliedAt, $0.appliedBy,
@@ -77,10 +77,10 @@ struct DbCommand: ParsableCommand {
                     reports.isEmpty ? "No database whose history you may read (it needs issues.get in a project with an issue on it)." :
                     reports.map { r in
                         if r.drifted {
-                            return "\(r.database): DRIFTED\n" + r.diff.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
-                                + (r.note.map { "\n    " + $0 } ?? "")
+                            return "\(one(r.database)): DRIFTED\n    " + indented(r.diff.trimmingCharacters(in: .newlines), by: 4)
+                                + (r.note.map { "\n    " + indented($0, by: 4) } ?? "")
                         }
-                        return "\(r.database): \(r.note ?? "in sync")"
+                        return "\(one(r.database)): " + indented(r.note ?? "in sync", by: 4)
                     }.joined(separator: "\n")
                 }
                 if reports.contains(where: { $0.drifted || !$0.tampered.isEmpty }) { throw ExitCode(1) }
@@ -97,7 +97,7 @@ struct DbCommand: ParsableCommand {
             try runCommand {
                 let ctx = try CommandContext(global)
                 let r = try ctx.workspace.baseline(try DatabaseRef(parsing: database), version: version, by: try ctx.principal())
-                try ctx.emit(HistoryJSON(r)) { "Baseline \(version) recorded for \(database) (history #\(r.id))." }
+                try ctx.emit(HistoryJSON(r)) { "Baseline \(one(version)) recorded for \(one(database)) (history #\(r.id))." }
             }
         }
     }
@@ -113,11 +113,13 @@ struct DbCommand: ParsableCommand {
                 var parsed: [String: String] = [:]
                 for item in labels {
                     let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-                    guard parts.count == 2, !parts[0].isEmpty else { throw SluiceError.usage("'\(item)' is not a label (k=v)") }
+                    guard parts.count == 2, !parts[0].isEmpty else {
+                        throw SluiceError.usage("'\(one(item))' is not a label", hint: "Write KEY=VALUE to set a label, KEY= to remove it.")
+                    }
                     parsed[parts[0]] = parts[1]
                 }
                 let d = try ctx.workspace.setLabels(by: try ctx.principal(), try DatabaseRef(parsing: database), parsed)
-                try ctx.emit(DatabaseJSON(d)) { "\(d.ref): " + d.labels.keys.sorted().map { "\($0)=\(d.labels[$0] ?? "")" }.joined(separator: ",") }
+                try ctx.emit(DatabaseJSON(d)) { one("\(d.ref): " + d.labels.keys.sorted().map { "\($0)=\(d.labels[$0] ?? "")" }.joined(separator: ",")) }
             }
         }
     }

@@ -5,7 +5,7 @@ import SluiceEngine
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "demo", abstract: "Build a ready demo workspace.")
     @OptionGroup var global: GlobalOptions
-    @Flag(help: "Replace an existing workspace in this home.") var reset = false
+    @Flag(help: "Replace the demo workspace in this home (never a workspace `sluice demo` did not make).") var reset = false
 
     func run() throws {
         try runCommand {

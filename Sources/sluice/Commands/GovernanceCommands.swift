@@ -125,7 +125,7 @@ struct SettingsCommand: ParsableCommand {
                     }
                     Terminal.note("Settings written to \(file).")
                 } else {
-                    FileHandle.standardOutput.write(Data(text.utf8))
+                    Output.write(text)
                 }
             }
         }

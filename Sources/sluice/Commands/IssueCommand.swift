@@ -37,7 +37,7 @@ struct IssueCommand: ParsableCommand {
                     let text: String
                     switch (sql, sqlFile) {
                     case let (s?, nil): text = s
-                    case let (nil, f?): text = try SheetText.read(file: f)
+                    case let (nil, f?): text = try InputFile.read(f, what: "--sql-file \(one(f))", name: f)
                     case (nil, nil):
                         guard type.uppercased() == "BASELINE" else { throw SluiceError.usage("give the SQL with --sql or --sql-file") }
                         text = ""
@@ -47,14 +47,14 @@ struct IssueCommand: ParsableCommand {
                         throw SluiceError.usage("--type must be MIGRATE, DATA or BASELINE")
                     }
                     input = .targets(sql: text, databases: try target.map(DatabaseRef.init(parsing:)),
-                                     labels: try Workspace.parseLabels(label), type: specType, schemaVersion: schemaVersion,
+                                     labels: label.isEmpty ? [:] : try LabelSelector(items: label.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }, in: "--label").labels, type: specType, schemaVersion: schemaVersion,
                                      earliestAllowedTime: at)
                 }
                 let actor = try ctx.principal()
                 let issue = try ctx.workspace.createIssue(by: actor, project: project, title: title, description: description,
                                                           assignee: assignee, plan: input)
                 if global.json { try ctx.printJSON(IssueShowJSON(try ctx.workspace.issueDetail(issue.id, by: actor))) } else {
-                    print("Issue #\(issue.id) created: \(issue.title) (approval \(issue.approvalStatus.rawValue)).\nNext: sluice issue show \(issue.id)")
+                    print("Issue #\(issue.id) created: \(one(issue.title)) (approval \(issue.approvalStatus.rawValue)).\nNext: sluice issue show \(issue.id)")
                 }
             }
         }
@@ -100,20 +100,21 @@ struct IssueCommand: ParsableCommand {
     }
 
     static func render(_ d: IssueDetail, progress: ApprovalProgress? = nil) -> String {
-        var out = ["#\(d.issue.id) \(d.issue.title)",
-                   "  \(d.issue.status.rawValue) · risk \(d.issue.riskLevel.rawValue) · approval \(d.issue.approvalStatus.rawValue) · project \(d.issue.project) · by \(d.issue.creator)"]
-        if !d.issue.riskReason.isEmpty { out.append("  risk \(d.issue.riskLevel.rawValue) (\(d.issue.riskSource)): \(d.issue.riskReason)") }
+        var out = ["#\(d.issue.id) \(one(d.issue.title))",
+                   "  \(d.issue.status.rawValue) · risk \(d.issue.riskLevel.rawValue) · approval \(d.issue.approvalStatus.rawValue) · project \(one(d.issue.project)) · by \(one(d.issue.creator))"]
+        if !d.issue.description.isEmpty { out.append("  " + indented(d.issue.description, by: 2)) }
+        if !d.issue.riskReason.isEmpty { out.append("  risk \(d.issue.riskLevel.rawValue) (\(one(d.issue.riskSource))): \(one(d.issue.riskReason))") }
         if !d.approvals.isEmpty {
             out.append("  approvals: " + d.approvals.map { a in
                 let mark = a.status == "APPROVED" ? "✓" : a.status == "REJECTED" ? "✗" : "○"
-                return "\(mark) \(a.role)\(a.approver.map { " (\($0))" } ?? "")"
+                return "\(mark) \(one(a.role))\(a.approver.map { " (\(one($0)))" } ?? "")"
             }.joined(separator: "  →  "))
-            if let progress, let next = progress.nextRole { out.append("  next: \(next): \(progress.note)") }
+            if let progress, let next = progress.nextRole { out.append("  next: \(one(next)): \(one(progress.note))") }
         }
         for s in d.stages {
             let done = s.tasks.filter { $0.status.finishesStage }.count
             out.append("")
-            out.append("  stage \(s.stage.environment)  \(done)/\(s.tasks.count) finished")
+            out.append("  stage \(one(s.stage.environment))  \(done)/\(s.tasks.count) finished")
             let rows = s.tasks.map { t in
                 ["    #\(t.id)", t.database, StatusText.task(t.status), t.specId,
                  t.waitingCause ?? t.skipReason.map { "skipped: \($0)" } ?? t.latestRun?.message ?? ""]
@@ -123,7 +124,7 @@ struct IssueCommand: ParsableCommand {
         if !d.timeline.isEmpty {
             out.append("")
             out.append("  timeline:")
-            for e in d.timeline.suffix(12) { out.append("    \(Output.iso(e.at))  \(e.actor)  \(e.text)") }
+            for e in d.timeline.suffix(12) { out.append("    \(Output.iso(e.at))  \(one(e.actor))  " + indented(e.text, by: 6)) }
         }
         return out.joined(separator: "\n")
     }
@@ -220,11 +221,11 @@ struct IssueCommand: ParsableCommand {
             try runCommand {
                 let ctx = try CommandContext(global)
                 let text: String
-                if let sql { text = sql } else if let sqlFile { text = try SheetText.read(file: sqlFile) } else {
+                if let sql { text = sql } else if let sqlFile { text = try InputFile.read(sqlFile, what: "--sql-file \(one(sqlFile))", name: sqlFile) } else {
                     throw SluiceError.usage("give the new SQL with --sql or --sql-file")
                 }
                 let i = try ctx.workspace.editSQL(by: try ctx.principal(), issue: id, spec: spec, sql: text)
-                try ctx.emit(i) { "Spec \(spec) of #\(i.id) updated; approval \(i.approvalStatus.rawValue)." }
+                try ctx.emit(i) { "Spec \(one(spec)) of #\(i.id) updated; approval \(i.approvalStatus.rawValue)." }
             }
         }
     }

@@ -6,13 +6,14 @@ import SluiceEngine
 struct PostgresInstanceOptions: ParsableArguments {
     @Flag(help: "PostgreSQL: read the server password from standard input; it is stored encrypted (else .pgpass, PGPASSWORD or passfile= apply).")
     var serverPasswordStdin = false
-    @Option(help: "PostgreSQL: lock_timeout of each task in seconds (default 10; 0 = none).")
+    @Option(parsing: .unconditional, help: "PostgreSQL: lock_timeout of each task in seconds (default 10; 0 = none).")
     var lockTimeout: Double?
-    @Option(help: "PostgreSQL: statement_timeout of each task in seconds (default 1800; 0 = none).")
+    @Option(parsing: .unconditional, help: "PostgreSQL: statement_timeout of each task in seconds (default 1800; 0 = none).")
     var statementTimeout: Double?
 
-    var lockTimeoutMs: Int? { lockTimeout.map { Int(($0 * 1000).rounded()) } }
-    var statementTimeoutMs: Int? { statementTimeout.map { Int(($0 * 1000).rounded()) } }
+    /// The timeouts in milliseconds, refused (not trapped on) when infinite, negative or too large.
+    func lockTimeoutMs() throws -> Int? { try lockTimeout.map { try Limits.milliseconds($0, Limits.lockTimeoutSeconds) } }
+    func statementTimeoutMs() throws -> Int? { try statementTimeout.map { try Limits.milliseconds($0, Limits.statementTimeoutSeconds) } }
 
     func password() throws -> String? {
         guard serverPasswordStdin else { return nil }
@@ -34,8 +35,8 @@ struct InstanceSetCommand: ParsableCommand {
         try runCommand {
             let ctx = try CommandContext(global)
             let s = try ctx.workspace.updatePostgresInstance(by: try ctx.principal(), name: name, password: try postgres.password(),
-                                                             clearPassword: clearPassword, lockTimeoutMs: postgres.lockTimeoutMs,
-                                                             statementTimeoutMs: postgres.statementTimeoutMs,
+                                                             clearPassword: clearPassword, lockTimeoutMs: try postgres.lockTimeoutMs(),
+                                                             statementTimeoutMs: try postgres.statementTimeoutMs(),
                                                              checkRole: checkRole, clearCheckRole: noCheckRole)
             try ctx.emit(s) {
                 "Instance \(s.instance): lock_timeout \(s.lockTimeoutMs) ms, statement_timeout \(s.statementTimeoutMs) ms, "

@@ -111,7 +111,7 @@ struct TaskCommand: ParsableCommand {
                         let j = LineJSON(id: l.id, taskRunId: l.taskRunId, at: l.at, kind: l.kind, statementIndex: l.statementIndex,
                                          line: l.line, column: l.column, durationMs: l.durationMs, affectedRows: l.affectedRows,
                                          sql: l.sql, message: l.message)
-                        if global.json { all.append(j) } else { FileHandle.standardOutput.write(Data((Log.format(l) + "\n").utf8)) }
+                        if global.json { all.append(j) } else { Output.write(Log.format(l) + "\n") }
                     }
                     let active = task.status == .pending || task.status == .running
                     if !follow || !active { break }
@@ -128,8 +128,8 @@ struct TaskCommand: ParsableCommand {
             if let line = l.line, let col = l.column { s += " at \(line):\(col)" }
             if let d = l.durationMs { s += String(format: " %.2fms", d) }
             if let r = l.affectedRows { s += " rows=\(r)" }
-            if let sql = l.sql { s += " " + sql.replacingOccurrences(of: "\n", with: " ").prefix(160) }
-            if let m = l.message { s += (l.sql == nil ? " " : " — ") + m }
+            if let sql = l.sql { s += " " + one(String(sql.replacingOccurrences(of: "\n", with: " ").prefix(160))) }
+            if let m = l.message { s += (l.sql == nil ? " " : " — ") + one(m) }
             return s
         }
     }

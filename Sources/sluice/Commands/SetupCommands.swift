@@ -28,7 +28,8 @@ struct EnvCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add an environment.")
         @OptionGroup var global: GlobalOptions
         @Argument var name: String
-        @Option var order: Int
+        @Option(parsing: .unconditional, help: "Place among the environments, lowest first (\(Limits.environmentOrder.range.lowerBound) to \(Limits.environmentOrder.range.upperBound)).")
+        var order: Int
         @Flag(help: "Protected tier (production).") var protected = false
         @Flag(help: "Roll out automatically once approved and checks pass.") var autoRollout = false
         @Option(help: "Roles allowed to roll out, comma-separated (default for manual: admin,dba,owner,releaser).") var rolloutRoles: String?
@@ -72,7 +73,8 @@ struct InstanceCommand: ParsableCommand {
         @Option(help: "SQLite: a database file or a directory of tenant files.") var path: String?
         @Option(help: "PostgreSQL: a libpq conninfo string or URI, without a password.") var dsn: String?
         @Option var env: String
-        @Option var maxConnections: Int = 8
+        @Option(parsing: .unconditional, help: "Connections open to the instance at once (\(Limits.maxConnections.range.lowerBound) to \(Limits.maxConnections.range.upperBound)).")
+        var maxConnections: Int = 8
         @OptionGroup var postgres: PostgresInstanceOptions
         func run() throws {
             try runCommand {
@@ -93,7 +95,7 @@ struct InstanceCommand: ParsableCommand {
                 let i = kind == .postgres
                     ? try ctx.workspace.addPostgresInstance(by: actor, name: name, conninfo: location, password: try postgres.password(),
                                                             environment: env, maxConnections: maxConnections,
-                                                            lockTimeoutMs: postgres.lockTimeoutMs, statementTimeoutMs: postgres.statementTimeoutMs)
+                                                            lockTimeoutMs: try postgres.lockTimeoutMs(), statementTimeoutMs: try postgres.statementTimeoutMs())
                     : try ctx.workspace.addInstance(by: actor, name: name, engine: kind, location: location,
                                                     environment: env, maxConnections: maxConnections)
                 try ctx.emit(i) { "Instance \(i.name) added. Next: sluice instance sync \(i.name)" }
@@ -120,7 +122,8 @@ struct InstanceCommand: ParsableCommand {
 }
 
 struct MemberCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "member", abstract: "Workspace members.", subcommands: [List.self, Add.self])
+    static let configuration = CommandConfiguration(commandName: "member", abstract: "Workspace members.",
+                                                    subcommands: [List.self, Add.self, Password.self, SignIns.self, Unlock.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List members.")

@@ -55,13 +55,15 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "run", abstract: "Run the engine headless: schedule and execute task runs.")
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Return once nothing is runnable and nothing is running.") var untilIdle = false
-    @Option(help: "Maximum tasks executing at once in this process.") var workers: Int = 8
-    @Option(help: "Seconds a claim on a task lasts unless this runner renews it; past it another runner settles the task and fences this one out.")
+    @Option(parsing: .unconditional, help: "Maximum tasks executing at once in this process (1 to 256).") var workers: Int = 8
+    @Option(parsing: .unconditional,
+            help: "Seconds a claim on a task lasts unless this runner renews it; past it another runner settles the task and fences this one out (0.5 to 3600).")
     var lease: Double = RolloutScheduler.leaseSeconds
     @Flag(help: "Print nothing per task.") var quiet = false
 
     func run() throws {
         try runCommand {
+            try RolloutScheduler.Options.validate(workers: workers, leaseSeconds: lease)
             let ctx = try CommandContext(global)
             let scheduler = try RolloutScheduler(workspace: ctx.workspace, options: .init(workers: workers, leaseSeconds: lease))
             let json = global.json

@@ -17,13 +17,23 @@ struct CommandContext {
     /// The acting member: `--user`/SLUICE_USER with a password, else the saved login session.
     func principal() throws -> Principal {
         if let email = options.user ?? options.env["SLUICE_USER"], !email.isEmpty {
-            return try workspace.authenticate(email: email, password: try password(for: email))
+            return try signIn(email: email, password: try password(for: email)).principal
         }
         if let saved = savedSession(), let p = try workspace.principal(forSession: saved.token) {
             return p
         }
         throw SluiceError(.permissionDenied, "not signed in",
                           hint: "Run `sluice login EMAIL`, or set SLUICE_USER and SLUICE_PASSWORD (or pass --user EMAIL --password-stdin).")
+    }
+
+    /// Signs in with a password from this OS user (the throttle's source), warning on stderr when
+    /// the password is shorter than new ones may be.
+    func signIn(email: String, password: String) throws -> SignInResult {
+        let result = try workspace.signIn(email: email, password: password, source: SignInSource.localUser)
+        if let notice = result.notice {
+            Terminal.note("warning: \(notice) Change it with `sluice member password`.")
+        }
+        return result
     }
 
     /// The session saved by `sluice login` in this workspace, if any.

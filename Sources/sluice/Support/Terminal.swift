@@ -7,7 +7,7 @@ enum Terminal {
     static var colorOnStderr: Bool { isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil }
 
     static func readLine(prompt: String?) throws -> String {
-        if let prompt { FileHandle.standardError.write(Data(prompt.utf8)) }
+        if let prompt { FileHandle.standardError.write(Data(TerminalText.block(prompt).utf8)) }
         guard let line = Swift.readLine(strippingNewline: true) else {
             throw SluiceError.usage("expected a line on standard input")
         }
@@ -16,7 +16,7 @@ enum Terminal {
 
     /// Reads a secret without echo.
     static func readSecret(prompt: String) throws -> String {
-        FileHandle.standardError.write(Data(prompt.utf8))
+        FileHandle.standardError.write(Data(TerminalText.block(prompt).utf8))
         var old = termios()
         tcgetattr(STDIN_FILENO, &old)
         var quiet = old
@@ -40,12 +40,13 @@ enum Terminal {
 
     static func printError(_ e: SluiceError) {
         let label = colorOnStderr ? "\u{1b}[31merror:\u{1b}[0m" : "error:"
-        var text = "\(label) \(e.message)\n"
-        if let hint = e.hint { text += "\(hint)\n" }
+        var text = "\(label) \(TerminalText.block(e.message))\n"
+        if let hint = e.hint { text += "\(TerminalText.block(hint))\n" }
         FileHandle.standardError.write(Data(text.utf8))
     }
 
+    /// A line on stderr, made safe like everything printed (`TerminalText.block`).
     static func note(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        FileHandle.standardError.write(Data((TerminalText.block(text) + "\n").utf8))
     }
 }

@@ -23,7 +23,7 @@ import Testing
         init() throws {
             dir = NSTemporaryDirectory() + "sluice-availability-" + UUID().uuidString
             ws = try DemoWorkspace.build(home: dir + "/base", reset: false)
-            _ = try ws.addMember(by: admin, email: outsider.email, role: "member", password: "pw-outsider")
+            _ = try ws.addMember(by: admin, email: outsider.email, role: "member", password: "outsider-password")
             _ = try ws.addRiskRule(by: admin, title: "DDL on prod is HIGH", source: .ddl, level: .high, condition: #"environment_id == "prod""#)
             _ = try ws.addFlow(by: admin, name: "owner-dba", roles: ["owner", "dba"])
             _ = try ws.setApprovalRule(by: admin, source: "DDL", level: "HIGH", flow: "owner-dba")

@@ -17,7 +17,7 @@ import Testing
             t = try TestWorkspace(testTenants: 2)
             _ = try t.ws.createProject(by: t.admin, key: "B", title: "Billing")
             for (p, project) in [(memberA, "P"), (memberB, "B"), (outsider, nil)] as [(Principal, String?)] {
-                _ = try t.ws.addMember(by: t.admin, email: p.email, role: "member", password: "pw-member")
+                _ = try t.ws.addMember(by: t.admin, email: p.email, role: "member", password: "member-password")
                 if let project { _ = try t.ws.addProjectMember(by: t.admin, project: project, email: p.email, role: "viewer") }
             }
             for (project, tenant, table) in [("P", 0, "alpha_secret"), ("B", 1, "billing_secret")] {

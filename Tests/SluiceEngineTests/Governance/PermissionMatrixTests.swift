@@ -16,8 +16,8 @@ import Testing
 
         init() throws {
             t = try TestWorkspace()
-            _ = try t.ws.addMember(by: t.admin, email: plain.email, role: "member", password: "pw-member")
-            _ = try t.ws.addMember(by: t.admin, email: "extra@example.com", role: "member", password: "pw-member")
+            _ = try t.ws.addMember(by: t.admin, email: plain.email, role: "member", password: "member-password")
+            _ = try t.ws.addMember(by: t.admin, email: "extra@example.com", role: "member", password: "member-password")
             // DATA (DML) changes need the owner's approval, so `rerequest` has something to act on;
             // MIGRATE changes need none.
             _ = try t.ws.addFlow(by: t.admin, name: "owner-only", roles: ["owner"])
@@ -62,7 +62,7 @@ import Testing
             case "flow add": _ = try ws.addFlow(by: actor, name: unique("flow"), roles: ["dba"])
             case "approval-rule set": _ = try ws.setApprovalRule(by: actor, source: "CREATE_DATABASE", level: "HIGH", flow: nil)
             case "settings apply": _ = try ws.applySettings(by: actor, toml: "version = 1\n")
-            case "member add": _ = try ws.addMember(by: actor, email: "\(unique("m"))@example.com", role: "member", password: "pw-member")
+            case "member add": _ = try ws.addMember(by: actor, email: "\(unique("m"))@example.com", role: "member", password: "member-password")
             case "instance add":
                 let dir = t.dir + "/" + unique("inst")
                 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -141,7 +141,7 @@ import Testing
         _ = try t.ws.addRiskRule(by: t.admin, title: "any DDL", source: .ddl, level: .moderate, condition: "true")
         _ = try t.ws.addCustomRole(by: t.admin, name: "tester", permissions: ["issues.get"])
         let tester = Principal(email: "tester@example.com", name: "Tester", role: "member")
-        _ = try t.ws.addMember(by: t.admin, email: tester.email, role: "member", password: "pw-member")
+        _ = try t.ws.addMember(by: t.admin, email: tester.email, role: "member", password: "member-password")
         _ = try t.ws.addProjectMember(by: t.admin, project: "P", email: tester.email, role: "tester")
         _ = try t.ws.addFlow(by: t.admin, name: "qa", roles: ["tester", "owner", "dba"])
         _ = try t.ws.setApprovalRule(by: t.admin, source: "DDL", level: "MODERATE", flow: "qa")

@@ -31,7 +31,7 @@ import Testing
     static func workspace() throws -> TestWorkspace {
         let t = try TestWorkspace()
         _ = try t.ws.addCustomRole(by: t.admin, name: "operator", permissions: ["issues.get", "rollouts.run", "tasks.skip", "tasks.cancel"])
-        _ = try t.ws.addMember(by: t.admin, email: operatorMember.email, role: "member", password: "pw-member")
+        _ = try t.ws.addMember(by: t.admin, email: operatorMember.email, role: "member", password: "member-password")
         _ = try t.ws.addProjectMember(by: t.admin, project: "P", email: operatorMember.email, role: "operator")
         return t
     }

@@ -23,8 +23,9 @@ final class PostgresWorkspace {
         prefix = TestServer.uniquePrefix(tag)
         dir = NSTemporaryDirectory() + "sluice-pg-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        PasswordHasher.useTestCost() // cheap password hashes for test members (docs/sign-in.md)
         ws = try Workspace(home: dir + "/home", create: true)
-        admin = try ws.initialise(adminEmail: "admin@example.com", password: "pw-admin")
+        admin = try ws.initialise(adminEmail: "admin@example.com", password: "admin-password")
         for (order, env) in environments.enumerated() {
             _ = try ws.addEnvironment(by: admin, name: env, order: order, protected: env == "prod",
                                       autoRollout: env == "test" ? testAutomatic : false, rolloutRoles: nil)

@@ -19,6 +19,7 @@ final class SluiceProcess {
         var env = ProcessInfo.processInfo.environment
         env["SLUICE_HOME"] = home
         env["NO_COLOR"] = "1"
+        env["SLUICE_KDF_COST"] = "test" // cheap password hashes for test members (docs/sign-in.md)
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -13,6 +13,7 @@ final class DemoFixture {
 
     init() throws {
         home = NSTemporaryDirectory() + "sluice-tui-" + UUID().uuidString
+        PasswordHasher.useTestCost() // cheap password hashes for the demo members (docs/sign-in.md)
         workspace = try DemoWorkspace.build(home: home, reset: false)
     }
 

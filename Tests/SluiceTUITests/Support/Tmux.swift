@@ -3,7 +3,8 @@ import Foundation
 /// Runs a program (posix_spawnp: Foundation's Process can hang inside swift test) and waits;
 /// `blocking` signals start blocked in the child, as they may be when a dispatch worker spawns.
 @discardableResult
-func spawnAndWait(_ args: [String], env: [String: String] = ProcessInfo.processInfo.environment,
+/// The default environment asks for the cheap test password cost (SLUICE_KDF_COST=test, docs/sign-in.md).
+func spawnAndWait(_ args: [String], env: [String: String] = ProcessInfo.processInfo.environment.merging(["SLUICE_KDF_COST": "test"]) { $1 },
                   blocking signals: [Int32] = []) -> (status: Int32, output: String) {
     let out = NSTemporaryDirectory() + "sluice-e2e-" + UUID().uuidString
     defer { try? FileManager.default.removeItem(atPath: out) }

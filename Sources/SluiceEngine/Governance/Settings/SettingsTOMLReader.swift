@@ -29,10 +29,8 @@ struct SettingsTOMLReader {
         }
     }
 
-    /// Names of environments, roles and flows: letters, digits, '-', '_' and '.' (at most 64).
-    static func isValidName(_ n: String) -> Bool {
-        !n.isEmpty && n.count <= 64 && n.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }
-    }
+    /// Names of environments, roles and flows: the one rule of `Names`.
+    static func isValidName(_ n: String) -> Bool { Names.isValid(n) }
 
     /// Records a problem at a path whose line is already known (the SQL review part finds its own).
     mutating func problem(path: String, line: Int?, _ message: String) {
@@ -137,7 +135,7 @@ struct SettingsTOMLReader {
     private mutating func name(_ t: TOMLTable, _ s: String, _ i: Int, _ key: String = "name") -> String? {
         guard let n = string(t, s, i, key) else { return nil }
         let ok = Self.isValidName(n)
-        if !ok { problem(s, i, key, "'\(n)' is not a valid name: use letters, digits, '-', '_' and '.' (at most 64)") }
+        if !ok { problem(s, i, key, "'\(TerminalText.line(n))' is not a valid name: \(Names.problem(in: n)); a name is \(Names.rule)") }
         return ok ? n : nil
     }
 
