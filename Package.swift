@@ -79,6 +79,14 @@ let package = Package(
             path: "Benchmarks/sluice-bench"
         ),
         .executableTarget(
+            name: "sluice-scale-bench",
+            dependencies: [
+                "SluiceEngine",
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
+            path: "Benchmarks/sluice-scale-bench"
+        ),
+        .executableTarget(
             name: "sluice-pg-bench",
             dependencies: ["SluiceEngine", "CLibPQ"],
             path: "Benchmarks/sluice-pg-bench"

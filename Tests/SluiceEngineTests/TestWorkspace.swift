@@ -16,12 +16,12 @@ final class TestWorkspace {
     let viewer = Principal(email: "viewer@example.com", name: "Viewer", role: "member")
 
     init(testTenants: Int = 1, prodTenants: Int = 1, maxConnections: Int = 8, clock: ManualClock? = nil,
-         testAutomatic: Bool = true) throws {
+         testAutomatic: Bool = true, home: String? = nil) throws {
         dir = NSTemporaryDirectory() + "sluice-test-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         self.clock = clock
         PasswordHasher.useTestCost() // cheap password hashes for test members (docs/sign-in.md)
-        ws = try Workspace(home: dir + "/home", create: true, clock: clock ?? SystemClock())
+        ws = try Workspace(home: home ?? dir + "/home", create: true, clock: clock ?? SystemClock())
         admin = try ws.initialise(adminEmail: "admin@example.com", password: "admin-password")
         _ = try ws.addEnvironment(by: admin, name: "test", order: 0, protected: false, autoRollout: testAutomatic, rolloutRoles: nil)
         _ = try ws.addEnvironment(by: admin, name: "prod", order: 1, protected: true, autoRollout: false, rolloutRoles: nil)

@@ -18,14 +18,23 @@ enum WorkspaceKey {
         }
         let key = SymmetricKey(size: .bits256)
         let data = key.withUnsafeBytes { Data($0) }
-        let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        // Written whole to a private temporary file, then linked into place: link() fails if another
+        // process got there first, and whoever loses reads a complete key, never a half-written one.
+        let temp = path + ".\(getpid()).\(UUID().uuidString.prefix(8))"
+        let fd = Foundation.open(temp, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard fd >= 0 else {
-            if errno == EEXIST, let existing = FileManager.default.contents(atPath: path), existing.count == 32 { return SymmetricKey(data: existing) }
             throw SluiceError.failure("cannot create the workspace key \(path): \(String(cString: strerror(errno)))")
         }
-        defer { close(fd) }
+        defer { unlink(temp) }
         let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        guard written == data.count else { throw SluiceError.failure("cannot write the workspace key \(path)") }
+        let synced = fsync(fd) == 0
+        close(fd)
+        guard written == data.count, synced else { throw SluiceError.failure("cannot write the workspace key \(path)") }
+        if link(temp, path) != 0 {
+            let code = errno
+            if code == EEXIST, let existing = FileManager.default.contents(atPath: path), existing.count == 32 { return SymmetricKey(data: existing) }
+            throw SluiceError.failure("cannot create the workspace key \(path): \(String(cString: strerror(code)))")
+        }
         return key
     }
 }

@@ -123,21 +123,39 @@ public final class RolloutScheduler: @unchecked Sendable {
             cond.unlock()
             try? workspace.store.write { db in try db.execute(sql: "DELETE FROM runner WHERE id = ?", arguments: [runnerId]) }
         }
+        var failingSince: Date?
         while !isStopping {
-            var mark = PhaseTimings.now()
-            try reconcileOrphans()
-            PhaseTimings.record("sched.reconcile", since: mark)
-            mark = PhaseTimings.now()
-            let created = try createAutomaticRuns()
-            PhaseTimings.record("sched.autoRuns", since: mark)
-            mark = PhaseTimings.now()
-            let free = freeSlots()
-            let claimed = free > 0 ? try claim(max: free) : []
-            PhaseTimings.record("sched.claim", since: mark)
-            for job in claimed { dispatch(job) }
-            if !claimed.isEmpty || created > 0 { continue }
-            if untilIdle, try isIdle() { return }
-            waitForWork()
+            do {
+                var mark = PhaseTimings.now()
+                try reconcileOrphans()
+                PhaseTimings.record("sched.reconcile", since: mark)
+                mark = PhaseTimings.now()
+                let created = try createAutomaticRuns()
+                PhaseTimings.record("sched.autoRuns", since: mark)
+                mark = PhaseTimings.now()
+                let free = freeSlots()
+                let claimed = free > 0 ? try claim(max: free) : []
+                PhaseTimings.record("sched.claim", since: mark)
+                if failingSince != nil { workspace.logger.notice("the metastore takes writes again; scheduling resumed") }
+                failingSince = nil
+                for job in claimed { dispatch(job) }
+                if !claimed.isEmpty || created > 0 { continue }
+                if untilIdle, try isIdle() { return }
+                waitForWork()
+            } catch {
+                // A metastore that refuses writes for a while (a full disk) is waited out; past the
+                // give-up window the runner stops, and the leases of its runs lapse for another.
+                let since = failingSince ?? Date()
+                if failingSince == nil {
+                    workspace.logger.error("scheduling paused: \(error); retrying for up to \(Int(Self.recordingGiveUpSeconds)) s")
+                }
+                failingSince = since
+                guard Date().timeIntervalSince(since) < Self.recordingGiveUpSeconds else {
+                    throw SluiceError.failure("the runner gave up after \(Int(Self.recordingGiveUpSeconds)) s of metastore errors: \(error)",
+                                              hint: "Free space or fix the metastore, then start `sluice run` again; runs this runner held are settled from the targets' history once their leases lapse.")
+                }
+                Thread.sleep(forTimeInterval: 0.5)
+            }
         }
     }
 
@@ -238,27 +256,30 @@ public final class RolloutScheduler: @unchecked Sendable {
             case .fenced(let m): status = .failed; message = m
             }
             let finishing = PhaseTimings.now()
-            do {
-                status = try workspace.store.write { db in
+            var drained = 0
+            let record = { [self] () throws -> TaskRunStatus in
+                try workspace.store.write { db in
                     // Only the lease holder may end the run. A runner that lost its lease (stalled past it) says
                     // what it found in the run's log and leaves the outcome the other runner recorded: the fence
                     // guarantees it committed nothing after that runner settled the run.
                     guard let row = try Row.fetchOne(db, sql: "SELECT runner, status FROM taskRun WHERE id = ?", arguments: [job.runId]) else { return status }
                     let recorded = TaskRunStatus(rawValue: row["status"]) ?? status
                     guard recorded == .running, row["runner"] as String? == runnerId else {
-                        try sink.drain(db)
+                        drained = try sink.drain(db)
                         try workspace.appendLog(db, run: job.runId, kind: "INFO", message:
                             "this runner resumed after its lease had passed; the run had been settled as \(recorded.rawValue) by another runner. "
                             + "What this runner saw: \(message)")
                         return recorded
                     }
-                    try sink.drain(db)
+                    drained = try sink.drain(db)
                     try workspace.appendLog(db, run: job.runId, kind: status.rawValue, message: message)
                     try workspace.finishRun(db, run: job.runId, status: status, message: message)
                     return status
                 }
-            } catch {
-                workspace.logger.error("could not record the end of run \(job.runId): \(error)")
+            }
+            if let recorded = recordEnd(of: job.runId, record) {
+                status = recorded
+                sink.written(drained)
             }
             PhaseTimings.record("sched.finish", since: finishing)
             emit(.runFinished(run: job.runId, task: job.taskId, status: status))
@@ -340,7 +361,11 @@ public final class RolloutScheduler: @unchecked Sendable {
                 let now = lastBeat.timeIntervalSince1970
                 try? workspace.store.write { db in
                     try db.execute(sql: "UPDATE runner SET heartbeatAt = ? WHERE id = ?", arguments: [now, runnerId])
-                    try db.execute(sql: "UPDATE taskRun SET leaseUntil = ? WHERE runner = ? AND status = 'RUNNING'",
+                    // Only runs this process is executing or still recording: a run it gave up on
+                    // lets its lease lapse, so another runner settles it.
+                    guard !running.isEmpty else { return }
+                    let ids = running.keys.map { String($0) }.joined(separator: ",")
+                    try db.execute(sql: "UPDATE taskRun SET leaseUntil = ? WHERE runner = ? AND status = 'RUNNING' AND id IN (\(ids))",
                                    arguments: [now + options.leaseSeconds, runnerId])
                 }
             }
@@ -372,16 +397,22 @@ final class MetastoreRunSink: TaskRunSink, @unchecked Sendable {
         lock.withLock { buffer.append(entry) }
     }
 
-    /// Writes buffered lines inside the caller's transaction.
-    func drain(_ db: Database) throws {
-        let lines: [Line] = lock.withLock {
-            defer { buffer.removeAll() }
-            return buffer
-        }
+    /// Writes buffered lines inside the caller's transaction and returns how many; they leave the
+    /// buffer only when the caller says the transaction committed (``written(_:)``), so a failed
+    /// write (a full disk) loses no line.
+    @discardableResult
+    func drain(_ db: Database) throws -> Int {
+        let lines: [Line] = lock.withLock { buffer }
         for l in lines {
             try workspace.appendLog(db, run: runId, at: l.at, kind: l.kind, statementIndex: l.statementIndex, line: l.line,
                                     column: l.column, durationMs: l.durationMs, affectedRows: l.affectedRows, sql: l.sql, message: l.message)
         }
+        return lines.count
+    }
+
+    /// Forgets the first `count` lines, written by a committed transaction.
+    func written(_ count: Int) {
+        lock.withLock { buffer.removeFirst(min(count, buffer.count)) }
     }
 
     var isEmpty: Bool { lock.withLock { buffer.isEmpty } }
@@ -389,14 +420,15 @@ final class MetastoreRunSink: TaskRunSink, @unchecked Sendable {
     func flush() {
         guard !isEmpty else { return }
         let mark = PhaseTimings.now()
-        try? workspace.store.write { db in try drain(db) }
+        if let n = try? workspace.store.write({ db in try drain(db) }) { written(n) }
         PhaseTimings.record("sched.logFlush", since: mark)
     }
 
     func markNonTransactional() {
-        try? workspace.store.write { db in
-            try drain(db)
+        if let n = try? workspace.store.write({ db in
+            let n = try drain(db)
             try db.execute(sql: "UPDATE taskRun SET nonTransactional = 1 WHERE id = ?", arguments: [runId])
-        }
+            return n
+        }) { written(n) }
     }
 }
