@@ -73,6 +73,14 @@ public enum Limits {
         return Int((seconds * 1000).rounded())
     }
 
+    /// Seconds as whole milliseconds for a deadline or a server setting, never trapping whatever
+    /// the value: at least 1, at most what a 32-bit setting holds (infinite and huge values saturate).
+    /// For values already checked, a second line of defence where drivers convert them.
+    public static func saturatingMilliseconds(_ seconds: Double) -> Int {
+        guard seconds.isFinite else { return seconds > 0 ? Int(Int32.max) : 1 }
+        return Int(min(max(seconds * 1000, 1), Double(Int32.max)))
+    }
+
     /// `10`, `0.5`, `2147483`: no trailing ".0", no exponent for the numbers of these ranges.
     static func show(_ value: Double) -> String {
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }

@@ -19,7 +19,7 @@ extension SQLiteExecutor {
         // The progress handler enforces the cap on this thread; no timer has to wake up in time.
         let interrupter = conn.interrupter
         cancel.setHandler { interrupter.interrupt() }
-        let watch = conn.watch(cancel, deadline: started + Self.nanoseconds(timeLimit), memoryCap: dryRunMemoryCap)
+        let watch = conn.watch(cancel, deadline: started + UInt64(Limits.saturatingMilliseconds(timeLimit)) * 1_000_000, memoryCap: dryRunMemoryCap)
         defer { cancel.setHandler(nil); conn.unwatch() }
 
         let lines = LineIndex(sql)
@@ -84,12 +84,6 @@ extension SQLiteExecutor {
         } catch {
             return DryRunReport(outcome: .failed, statements: statements, failure: nil, durationMs: elapsed(), note: "\(error)")
         }
-    }
-
-    /// Seconds as uptime nanoseconds, for deadlines: never traps, whatever the value (infinite, NaN, huge).
-    static func nanoseconds(_ seconds: Double) -> UInt64 {
-        guard seconds.isFinite, seconds > 0 else { return seconds == .infinity ? UInt64.max / 2 : 0 }
-        return seconds >= 1e9 ? UInt64.max / 2 : UInt64(seconds * 1e9)
     }
 
     /// Exact `count(*)` of each existing table (SQLite keeps no statistics worth trusting).

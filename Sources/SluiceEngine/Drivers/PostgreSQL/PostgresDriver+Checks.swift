@@ -33,14 +33,14 @@ extension PostgresDriver {
             var report = try Self.withConnection(to: checker) { conn in
                 let canceller = conn.canceller()
                 let timer = DispatchSource.makeTimerSource(queue: .global())
-                timer.schedule(deadline: .now() + .milliseconds(Self.milliseconds(timeLimit)))
+                timer.schedule(deadline: .now() + .milliseconds(Limits.saturatingMilliseconds(timeLimit)))
                 timer.setEventHandler { timedOut.set(); cancel.cancel() }
                 cancel.setHandler { canceller?.fire() }
                 timer.resume()
                 defer { timer.cancel(); cancel.setHandler(nil) }
                 conn.dirty = true
                 // The server enforces the cap too, in case the timer thread is starved on a busy machine.
-                let capMs = Self.milliseconds(timeLimit)
+                let capMs = Limits.saturatingMilliseconds(timeLimit)
                 try conn.execute("BEGIN; SET LOCAL lock_timeout = \(min(PostgresTarget.defaultLockTimeoutMs, capMs)); SET LOCAL statement_timeout = \(capMs)")
                 defer { if conn.isHealthy, !conn.isIdle { _ = try? conn.execute("ROLLBACK") } }
                 for s in statements {
@@ -90,7 +90,7 @@ extension PostgresDriver {
         do {
             report = try Self.withConnection(to: target) { conn in
                 conn.dirty = true
-                let capMs = Self.milliseconds(timeLimit)
+                let capMs = Limits.saturatingMilliseconds(timeLimit)
                 try conn.execute("BEGIN; SET LOCAL lock_timeout = \(min(PostgresTarget.defaultLockTimeoutMs, capMs)); SET LOCAL statement_timeout = \(capMs)")
                 defer { if conn.isHealthy, !conn.isIdle { _ = try? conn.execute("ROLLBACK") } }
                 for s in statements {
@@ -170,14 +170,5 @@ extension PostgresDriver {
             if plan["Node Type"] as? String == "ModifyTable", let child = (plan["Plans"] as? [[String: Any]])?.first { return rows(child) }
             return rows(plan)
         }
-    }
-}
-
-extension PostgresDriver {
-    /// A time limit as whole milliseconds for a server setting: at least 1, at most what an
-    /// `int` setting takes, and never a trap whatever the value (infinite, NaN, huge).
-    static func milliseconds(_ seconds: Double) -> Int {
-        guard seconds.isFinite else { return seconds > 0 ? Int(Int32.max) : 1 }
-        return Int(min(max(seconds * 1000, 1), Double(Int32.max)))
     }
 }
